@@ -1,0 +1,49 @@
+"""The one place that knows where the project's folders and the run's outputs are.
+
+Outputs default to folders under the working directory and are overridden by
+environment variables, as `shared/contract/interface.md` says.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_PROFILES_DIR = DBT_PROJECT_DIR
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+LANDING_ENV = "CW_LANDING_DIR"
+WAREHOUSE_ENV = "CW_WAREHOUSE_DIR"
+
+
+def landing_dir() -> Path:
+    """Where the landing zone is: `$CW_LANDING_DIR`, else `data/landing`."""
+    return Path(os.environ.get(LANDING_ENV, "data/landing")).resolve()
+
+
+def warehouse_dir() -> Path:
+    """Where everything the pipeline writes lives: `$CW_WAREHOUSE_DIR`, else `data/warehouse`."""
+    return Path(os.environ.get(WAREHOUSE_ENV, "data/warehouse")).resolve()
+
+
+def working_db(warehouse: Path) -> Path:
+    """The read-write working database: raw tables, quarantine and every dbt model."""
+    return warehouse / "warehouse.duckdb"
+
+
+def serving_db(warehouse: Path) -> Path:
+    """The published marts that BI tools open read-only."""
+    return warehouse / "serving.duckdb"
+
+
+def parquet_dir(warehouse: Path) -> Path:
+    """The published marts as Parquet files, one per mart."""
+    return warehouse / "parquet"
+
+
+def spill_dir(warehouse: Path) -> Path:
+    """DuckDB's temp directory, so large inputs spill to disk instead of failing."""
+    return warehouse / "tmp"
