@@ -8,10 +8,10 @@ generator and the tests use it to stay in step with what the ingest accepts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     """The logical type of a landing field."""
 
     ID = "id"  # a string that must not be empty

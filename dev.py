@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Set up the project's virtual environment from the lock file, then run a task.
+
+    python3 dev.py demo    # set up, then generate + run + publish a sample landing zone
+    python3 dev.py test    # set up, then lint, dbt parse and the whole pytest suite
+
+Needs only Python 3.11. The environment lives in `.venv/`; it is reinstalled when
+`requirements.lock` or `pyproject.toml` changed since the last setup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".installed-from"
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def setup() -> None:
+    """Create `.venv` and install the locked dependencies and the project (editable)."""
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"Python 3.11 is required, this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text() == _fingerprint():
+        return
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run(*pip, "-r", "requirements.lock")
+    _run(*pip, "--no-deps", "-e", ".")
+    STAMP.write_text(_fingerprint())
+
+
+def test(extra: list[str]) -> None:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    _run(BIN / "ruff", "check", ".", env=env)
+    _run(BIN / "ruff", "format", "--check", ".", env=env)
+    _run(BIN / "python", "-m", "pytest", "-n", "2", *extra, env=env)
+
+
+def demo(extra: list[str]) -> None:
+    _run(BIN / "campaign-warehouse", "demo", *extra)
+
+
+TASKS = {"demo": demo, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 dev.py {{{'|'.join(TASKS)}}} [args...]")
+    setup()
+    TASKS[sys.argv[1]](sys.argv[2:])

@@ -1,0 +1,193 @@
+"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo).
+
+`run` launches one Dagster run of the project's job over a range of arrival dates; it does
+not orchestrate anything itself. Run records go to `$DAGSTER_HOME`, else to
+`<warehouse>/dagster_home`, so `dagster dev` with the same home shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from orchestration import paths
+
+DEMO_START = date(2025, 3, 1)
+DEMO_DAYS = 45
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    success: bool
+    published: bool
+    failed_blocking_checks: list[str]
+    warnings: list[str]
+    materialized: int
+
+
+def _set_locations(landing: str | None, warehouse: str | None) -> Path:
+    """Point the pipeline at the given folders (flags win over the environment)."""
+    if landing:
+        os.environ[paths.LANDING_ENV] = str(Path(landing).resolve())
+    if warehouse:
+        os.environ[paths.WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    os.environ.setdefault(paths.LANDING_ENV, str(paths.landing_dir()))
+    os.environ.setdefault(paths.WAREHOUSE_ENV, str(paths.warehouse_dir()))
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.warehouse_dir() / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return paths.warehouse_dir()
+
+
+def run_pipeline(start: date, end: date) -> RunSummary:
+    """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run."""
+    import dagster as dg
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    from orchestration.definitions import defs
+    from orchestration.defs.schedules import ingest_transform_publish_job
+
+    job = defs.resolve_job_def(ingest_transform_publish_job.name)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            tags={
+                ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
+                ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
+            },
+            raise_on_error=False,
+        )
+    failed, warnings = [], []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        label = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append(label)
+        else:
+            warnings.append(label)
+    materialized = {
+        event.asset_key for event in result.get_asset_materialization_events() if event.asset_key
+    }
+    return RunSummary(
+        success=result.success,
+        published=dg.AssetKey(["serving", "marts"]) in materialized,
+        failed_blocking_checks=failed,
+        warnings=warnings,
+        materialized=len(materialized),
+    )
+
+
+def _print_summary(summary: RunSummary, start: date, end: date, warehouse: Path) -> None:
+    print(f"arrival dates {start}..{end}: {summary.materialized} assets materialized")
+    for label in summary.warnings:
+        print(f"  warning: {label}")
+    for label in summary.failed_blocking_checks:
+        print(f"  FAILED blocking check: {label}")
+    if summary.published:
+        print(f"published: {paths.serving_db(warehouse)} and {paths.parquet_dir(warehouse)}/")
+    else:
+        print("NOT published: the previously published marts are unchanged")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.lib.generate import generate_landing
+
+    counts = generate_landing(
+        Path(args.out), args.start, args.days, sends_per_day=args.sends_per_day, seed=args.seed
+    )
+    for source, rows in counts.items():
+        print(f"{source:>18}: {rows} rows")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        print("--end must not be before --start", file=sys.stderr)
+        return 2
+    warehouse = _set_locations(args.landing, args.warehouse)
+    summary = run_pipeline(args.start, args.end)
+    _print_summary(summary, args.start, args.end, warehouse)
+    ok = summary.success and summary.published and not summary.failed_blocking_checks
+    return 0 if ok else 1
+
+
+HEADLINE_SQL = """
+select campaign_name, channel, audience_contacts, contacts_sent, messages_sent,
+    messages_delivered, messages_undelivered, messages_delivery_pending,
+    round(delivery_rate, 3) as delivery_rate, round(open_rate, 3) as open_rate,
+    clicks, conversions
+from marts.mart_campaign_summary
+order by messages_sent desc, campaign_id
+limit 5
+"""
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from orchestration.lib.generate import generate_landing
+
+    root = Path(args.dir).resolve()
+    landing, warehouse = root / "landing", root / "warehouse"
+    end = DEMO_START + timedelta(days=DEMO_DAYS - 1)
+    print(f"generating a landing zone in {landing} ({DEMO_START}..{end})")
+    generate_landing(landing, DEMO_START, DEMO_DAYS, sends_per_day=args.sends_per_day, seed=7)
+    _set_locations(str(landing), str(warehouse))
+    summary = run_pipeline(DEMO_START, end)
+    _print_summary(summary, DEMO_START, end, warehouse)
+    if not summary.published:
+        return 1
+    with duckdb.connect(str(paths.serving_db(warehouse)), read_only=True) as conn:
+        frame = conn.execute(HEADLINE_SQL).df()
+    print("\nheadline metrics of the five largest campaigns:")
+    print(frame.to_string(index=False))
+    print(
+        f"\nmarts: {paths.serving_db(warehouse)} (schema marts, open read-only) and "
+        f"{paths.parquet_dir(warehouse)}/*.parquet\n"
+        f"UI: DAGSTER_HOME={warehouse / 'dagster_home'} CW_LANDING_DIR={landing} "
+        f"CW_WAREHOUSE_DIR={warehouse} .venv/bin/dagster dev -w workspace.yaml"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="campaign-warehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write a synthetic landing zone")
+    generate.add_argument("--out", required=True)
+    generate.add_argument("--start", required=True, type=date.fromisoformat)
+    generate.add_argument("--days", required=True, type=int)
+    generate.add_argument("--sends-per-day", type=int, default=2000)
+    generate.add_argument("--seed", type=int, default=7)
+    generate.set_defaults(handler=_cmd_generate)
+
+    run = commands.add_parser("run", help="process arrival dates START..END in one run")
+    run.add_argument("--start", required=True, type=date.fromisoformat)
+    run.add_argument("--end", required=True, type=date.fromisoformat)
+    run.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
+    run.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    run.set_defaults(handler=_cmd_run)
+
+    demo = commands.add_parser("demo", help="generate, run end to end, print headline metrics")
+    demo.add_argument("--dir", default="data/demo", help="where the demo writes (data/demo)")
+    demo.add_argument("--sends-per-day", type=int, default=2000)
+    demo.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""The project's only Definitions object (loaded by `workspace.yaml` and the CLI)."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.dbt import campaign_dbt_models, dbt_project
+from orchestration.defs.ingestion import raw_assets
+from orchestration.defs.publication import serving_marts
+from orchestration.defs.quality import mart_checks
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.schedules import ingest_transform_publish_job, nightly_schedule
+
+defs = dg.Definitions(
+    assets=[*raw_assets, campaign_dbt_models, serving_marts],
+    asset_checks=mart_checks,
+    jobs=[ingest_transform_publish_job],
+    schedules=[nightly_schedule],
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+    # DuckDB has one writer per file: steps run one after another in one process.
+    executor=dg.in_process_executor,
+)

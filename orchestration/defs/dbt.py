@@ -1,0 +1,99 @@
+"""The dbt project as Dagster assets: staging, intermediate models, facts and marts.
+
+One `dbt build` per run covers the whole partition range: the models are rebuilt as of the
+end of the range's last arrival date (`CW_AS_OF`), so a backfill and the nightly runs it
+replaces compute the same marts. The as-of travels as an environment variable, not a
+`--vars` flag, because vars force dbt to re-parse the whole project on every call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration import paths
+from orchestration.defs.ingestion import WAREHOUSE_POOL
+from orchestration.defs.partitions import arrival_days, as_of, single_run
+from orchestration.defs.resources import WarehouseResource
+
+# Parsing renders profiles.yml, which names the database; any path will do for parsing.
+os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
+
+dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROFILES_DIR)
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    watched = [paths.DBT_PROJECT_DIR / "dbt_project.yml", paths.DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "tests"):
+        watched.extend((paths.DBT_PROJECT_DIR / folder).rglob("*"))
+    watched.extend(paths.SEEDS_DIR.rglob("*"))
+    return any(p.is_file() and p.stat().st_mtime > built for p in watched)
+
+
+if _manifest_is_stale(dbt_project):
+    # A fresh clone or an edited project: parse once so the asset graph is current.
+    dbt_project.preparer.prepare(dbt_project)
+
+
+class CampaignDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by their top folder (staging, intermediate, marts, seeds)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the dbt subprocess, restoring them afterwards."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, str]:
+    """What profiles.yml and the models read: the database, the as-of and DuckDB's limits."""
+    return {
+        "CW_WAREHOUSE_DB": str(warehouse.working_db),
+        "CW_AS_OF": as_of_date,
+        "CW_DUCKDB_MEMORY_LIMIT": warehouse.memory_limit,
+        "CW_DUCKDB_TEMP_DIR": str(paths.spill_dir(warehouse.warehouse)),
+    }
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=CampaignDbtTranslator(),
+    partitions_def=arrival_days,
+    backfill_policy=single_run,
+    pool=WAREHOUSE_POOL,
+)
+def campaign_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """`dbt build` (seeds, models, data tests, unit tests) as of the run's last arrival date."""
+    as_of_date = as_of(context.partition_time_window).date().isoformat()
+    context.log.info(f"dbt build as of {as_of_date} 00:00 UTC")
+    target = Path(warehouse.warehouse) / "dbt_target"
+    with _environment(dbt_environment(warehouse, as_of_date)):
+        yield from dbt.cli(["build"], context=context, target_path=target).stream()

@@ -1,0 +1,173 @@
+"""Great Expectations suites as Dagster asset checks, one check per expectation.
+
+A suite's `error` expectations become blocking checks: when one fails, Dagster skips every
+asset downstream in the run, publication included. `warn` expectations are reported only.
+Frames are small aggregates built by DuckDB; GX validates them with its pandas datasource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import dagster as dg
+import duckdb
+import great_expectations as gx
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, PARTITION_NAME_TAG
+
+from expectations import (
+    campaign_branches,
+    campaign_summary,
+    message_facts,
+    quarantine,
+    step_funnel,
+)
+from expectations.runner import SuiteOutcome, run_suite
+from orchestration.defs.resources import WarehouseResource
+
+Parameters = Callable[[dg.AssetCheckExecutionContext], Sequence[Any]]
+
+
+def _no_parameters(_: dg.AssetCheckExecutionContext) -> Sequence[Any]:
+    return []
+
+
+@dataclass(frozen=True)
+class GuardedAsset:
+    """A suite, the asset it guards, and the SQL (with its parameters) of the frame it reads."""
+
+    name: str
+    asset_key: dg.AssetKey
+    suite: gx.ExpectationSuite
+    frame_sql: str
+    parameters: Parameters = _no_parameters
+
+
+def _specs(asset_key: dg.AssetKey, suite: gx.ExpectationSuite) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            name=e.meta["name"],
+            asset=asset_key,
+            description=e.description,
+            blocking=e.meta["severity"] == "error",
+        )
+        for e in suite.expectations
+    ]
+
+
+def check_results(
+    asset_key: dg.AssetKey, outcome: SuiteOutcome, extra: dict[str, Any] | None = None
+) -> list[dg.AssetCheckResult]:
+    """One `AssetCheckResult` per expectation, with the unexpected counts as metadata."""
+    results = []
+    for e in outcome.expectations:
+        metadata: dict[str, Any] = {"description": e.description, **(extra or {})}
+        if e.unexpected_count is not None:
+            metadata["unexpected_count"] = e.unexpected_count
+        if e.observed_value is not None:
+            metadata["observed_value"] = str(e.observed_value)
+        if e.unexpected_sample:
+            metadata["unexpected_sample"] = str(list(e.unexpected_sample))
+        if e.error:
+            metadata["error"] = e.error
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=asset_key,
+                check_name=e.name,
+                passed=e.success,
+                severity=(
+                    dg.AssetCheckSeverity.ERROR
+                    if e.severity == "error"
+                    else dg.AssetCheckSeverity.WARN
+                ),
+                metadata=metadata,
+            )
+        )
+    return results
+
+
+def _run_as_of(context: dg.AssetCheckExecutionContext) -> datetime:
+    """The as-of of the run the check belongs to: the end of its last arrival date."""
+    tags = context.run.tags
+    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
+    if last is None:
+        raise dg.Failure("the checks run inside a partitioned run of the pipeline job")
+    return datetime.combine(date.fromisoformat(last) + timedelta(days=1), datetime.min.time())
+
+
+def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
+    """A multi-asset check running `guarded.suite` over the frame of `guarded.frame_sql`."""
+
+    @dg.multi_asset_check(
+        name=f"{guarded.name}_suite",
+        specs=_specs(guarded.asset_key, guarded.suite),
+        description=f"Great Expectations suite `{guarded.suite.name}`.",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        with warehouse.connect(read_only=True) as conn:
+            frame = conn.execute(guarded.frame_sql, list(guarded.parameters(context))).df()
+        yield from check_results(guarded.asset_key, run_suite(guarded.suite, frame))
+
+    return _check
+
+
+GUARDED_MARTS: list[GuardedAsset] = [
+    GuardedAsset(
+        "mart_campaign_summary",
+        dg.AssetKey(["mart_campaign_summary"]),
+        campaign_summary.build_suite(),
+        campaign_summary.FRAME_SQL,
+    ),
+    GuardedAsset(
+        "mart_campaign_step_funnel",
+        dg.AssetKey(["mart_campaign_step_funnel"]),
+        step_funnel.build_suite(),
+        step_funnel.FRAME_SQL,
+    ),
+    GuardedAsset(
+        "mart_campaign_branches",
+        dg.AssetKey(["mart_campaign_branches"]),
+        campaign_branches.build_suite(),
+        campaign_branches.FRAME_SQL,
+    ),
+    GuardedAsset(
+        "fct_messages",
+        dg.AssetKey(["fct_messages"]),
+        message_facts.build_suite(),
+        message_facts.FRAME_SQL,
+        lambda context: message_facts.frame_parameters(_run_as_of(context)),
+    ),
+]
+
+mart_checks: list[dg.AssetChecksDefinition] = [build_checks(g) for g in GUARDED_MARTS]
+
+_QUARANTINE_SUITES: dict[float, gx.ExpectationSuite] = {}
+
+
+def _quarantine_suite(max_share: float) -> gx.ExpectationSuite:
+    if max_share not in _QUARANTINE_SUITES:
+        _QUARANTINE_SUITES[max_share] = quarantine.build_suite(max_share)
+    return _QUARANTINE_SUITES[max_share]
+
+
+def quarantine_check_specs(asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
+    """The quarantine checks every raw asset carries (the share limit does not change names)."""
+    return _specs(asset_key, _quarantine_suite(0.01))
+
+
+def quarantine_check_results(
+    conn: duckdb.DuckDBPyConnection,
+    asset_key: dg.AssetKey,
+    source: str,
+    dates: Sequence[date],
+    max_share: float,
+) -> list[dg.AssetCheckResult]:
+    """Validate the quarantined share of each arrival date of `source` in `dates`."""
+    parameters = quarantine.frame_parameters(source, dates[0], dates[-1] + timedelta(days=1))
+    frame = conn.execute(quarantine.FRAME_SQL, parameters).df()
+    outcome = run_suite(_quarantine_suite(max_share), frame)
+    return check_results(asset_key, outcome, {"max_share": max_share})

@@ -1,0 +1,50 @@
+"""The warehouse resource: where the landing zone and the databases are, and how to open them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration import paths
+from orchestration.lib.ingest import configure
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The landing zone and the working DuckDB database of one warehouse directory.
+
+    Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` and then to the
+    contract's defaults, read when the run starts, so the CLI's flags reach every asset.
+    """
+
+    landing_dir: str = ""
+    warehouse_dir: str = ""
+    memory_limit: str = "4GB"
+    # Blocking share of quarantined rows per source and arrival date (the contract's 1 %).
+    max_quarantine_share: float = 0.01
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir).resolve() if self.landing_dir else paths.landing_dir()
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_dir).resolve() if self.warehouse_dir else paths.warehouse_dir()
+
+    @property
+    def working_db(self) -> Path:
+        return paths.working_db(self.warehouse)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A configured connection to the working database; closed on exit."""
+        self.warehouse.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(self.working_db), read_only=read_only)
+        try:
+            configure(conn, self.memory_limit, paths.spill_dir(self.warehouse))
+            yield conn
+        finally:
+            conn.close()

@@ -1,0 +1,19 @@
+"""The job that runs the whole pipeline, and its nightly schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.partitions import arrival_days
+
+ingest_transform_publish_job = dg.define_asset_job(
+    name="ingest_transform_publish_job",
+    selection=dg.AssetSelection.all(include_sources=False),
+    partitions_def=arrival_days,
+    description="Ingest, transform, check and publish a range of arrival dates in one run.",
+)
+
+# At 02:00 UTC, for the arrival date that has just ended.
+nightly_schedule = dg.build_schedule_from_partitioned_job(
+    ingest_transform_publish_job, hour_of_day=2, minute_of_hour=0
+)

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.publish import publish_marts
+
+# Stands for a BI tool: opens the serving file read-only, reads, waits, reads again.
+READER = textwrap.dedent(
+    """
+    import sys
+    import duckdb
+
+    connection = duckdb.connect(sys.argv[1], read_only=True)
+    query = "select count(*), max(label) from marts.mart_a"
+    print(*connection.execute(query).fetchone(), flush=True)
+    sys.stdin.readline()
+    print(*connection.execute(query).fetchone(), flush=True)
+    """
+)
+
+
+def _working_db(path: Path, rows_in_a: int, label: str) -> Path:
+    """A scratch working database: two marts, a mart view, and tables not to publish."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema if not exists marts")
+        connection.execute("create schema if not exists staging")
+        connection.execute(
+            "create or replace table marts.mart_a as "
+            "select range as id, ? as label, range * 0.5 as rate from range(?)",
+            [label, rows_in_a],
+        )
+        connection.execute(
+            'create or replace table marts."mart_b\'s" as '
+            "select 'c' || range as campaign_id, range::bigint as contacts from range(3)"
+        )
+        connection.execute(
+            "create or replace view marts.mart_view as select id * 2 as id from marts.mart_a"
+        )
+        connection.execute("create or replace table marts.fct_other as select 1 as x")
+        connection.execute("create or replace table marts.martx as select 1 as x")
+        connection.execute("create or replace table staging.mart_elsewhere as select 1 as x")
+    return path
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, relation: str, *params: object) -> list[tuple]:
+    return sorted(connection.execute(f"select * from {relation}", list(params)).fetchall())
+
+
+def _leftovers(warehouse: Path) -> list[Path]:
+    return [p for p in warehouse.rglob("*") if p.name.endswith((".tmp", ".wal"))]
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse"
+
+
+def test_publishes_every_mart_to_serving_and_parquet(tmp_path: Path, warehouse: Path) -> None:
+    working = _working_db(tmp_path / "working.duckdb", 5, "v1")
+
+    published = publish_marts(working, warehouse, memory_limit="1GB")
+
+    assert published == ["mart_a", "mart_b's", "mart_view"]
+    with (
+        duckdb.connect(str(working), read_only=True) as source,
+        duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as serving,
+    ):
+        tables = serving.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "order by table_name"
+        ).fetchall()
+        assert tables == [("marts", name, "BASE TABLE") for name in published]
+        for mart in published:
+            relation = 'marts."' + mart.replace('"', '""') + '"'
+            expected = _rows(source, relation)
+            assert _rows(serving, relation) == expected, mart
+            parquet = warehouse / "parquet" / f"{mart}.parquet"
+            assert _rows(source, "read_parquet(?)", str(parquet)) == expected
+        serving_types = serving.execute("describe marts.mart_a").fetchall()
+        assert serving_types == source.execute("describe marts.mart_a").fetchall()
+    assert sorted(p.name for p in (warehouse / "parquet").iterdir()) == [
+        f"{mart}.parquet" for mart in published
+    ]
+    assert _leftovers(warehouse) == []
+
+
+def test_reader_of_the_old_serving_db_keeps_it_while_a_new_one_replaces_it(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    working = tmp_path / "working.duckdb"
+    publish_marts(_working_db(working, 3, "old"), warehouse)
+    serving = warehouse / "serving.duckdb"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(serving)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert reader.stdout.readline().split() == ["3", "old"]
+
+        # The reader holds the file open; publishing must neither wait for nor disturb it.
+        publish_marts(_working_db(working, 7, "new"), warehouse)
+        with duckdb.connect(str(serving), read_only=True) as fresh:
+            query = "select count(*), max(label) from marts.mart_a"
+            assert fresh.execute(query).fetchone() == (7, "new")
+
+        out, err = reader.communicate("\n", timeout=30)
+        assert reader.returncode == 0, err
+        assert out.split() == ["3", "old"]
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait()
+    assert _leftovers(warehouse) == []
+
+
+def test_a_failed_publish_leaves_the_published_marts_and_no_temp_files(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    publish_marts(_working_db(tmp_path / "working.duckdb", 4, "kept"), warehouse)
+    before = (warehouse / "serving.duckdb").read_bytes()
+
+    with pytest.raises(duckdb.Error):
+        publish_marts(tmp_path / "missing.duckdb", warehouse)
+
+    assert (warehouse / "serving.duckdb").read_bytes() == before
+    assert _leftovers(warehouse) == []
+
+
+def test_no_matching_mart_publishes_nothing(tmp_path: Path, warehouse: Path) -> None:
+    working = _working_db(tmp_path / "working.duckdb", 2, "x")
+    publish_marts(working, warehouse)
+    before = (warehouse / "serving.duckdb").read_bytes()
+
+    with pytest.raises(ValueError, match="nothing to publish"):
+        publish_marts(working, warehouse, prefix="dim_")
+
+    assert (warehouse / "serving.duckdb").read_bytes() == before
+    assert _leftovers(warehouse) == []
+
+
+def test_duckdb_spills_to_the_temp_directory_given(tmp_path: Path, warehouse: Path) -> None:
+    spill = tmp_path / "spill"
+    publish_marts(
+        _working_db(tmp_path / "working.duckdb", 2, "x"),
+        warehouse,
+        memory_limit="256MB",
+        temp_directory=spill,
+    )
+    assert spill.is_dir()
+    assert not (warehouse / "tmp").exists()
