@@ -1,0 +1,40 @@
+{#
+    One row per campaign and month in the workspace's time zone with any activity: the
+    summary's message-grain counts, each dated by its own event (see
+    int_campaign_metric_events). Summed over all periods they equal the summary.
+#}
+with
+
+events as (
+
+    select * from {{ ref('int_campaign_metric_events') }}
+
+),
+
+periods as (
+
+    select
+        workspace_id,
+        campaign_id,
+        reporting_timezone,
+        cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start_date,
+        metric,
+        quantity
+    from events
+
+),
+
+final as (
+
+    select
+        workspace_id,
+        campaign_id,
+        month_start_date,
+        reporting_timezone,
+        {{ campaign_metric_sums() }}
+    from periods
+    group by workspace_id, campaign_id, month_start_date, reporting_timezone
+
+)
+
+select * from final

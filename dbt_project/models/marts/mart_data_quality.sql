@@ -1,0 +1,380 @@
+{#
+    One row per source and arrival date (UTC) with anything landed or quarantined: rows
+    landed in raw, rows quarantined (total and by reason code), duplicates removed by staging
+    (a repeated event or dimension version counts on the later arrival date, as the first
+    landed copy is kept), orphans (rows whose campaign, contact, workspace or message is not
+    known), late delivery reports, rows excluded from metrics (test, internal contact) and
+    unattributed conversions.
+#}
+with
+
+landed_rows as (
+
+    select * from {{ ref('stg_ingest__landed_rows') }}
+
+),
+
+quarantined_rows as (
+
+    select * from {{ ref('stg_ingest__quarantine') }}
+
+),
+
+workspaces as (
+
+    select * from {{ ref('stg_app__workspaces') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('stg_app__contacts') }}
+
+),
+
+senders as (
+
+    select * from {{ ref('stg_app__senders') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('stg_app__campaigns') }}
+
+),
+
+campaign_steps as (
+
+    select * from {{ ref('stg_app__campaign_steps') }}
+
+),
+
+execution_events as (
+
+    select * from {{ ref('stg_campaign_engine__executions') }}
+
+),
+
+sends as (
+
+    select * from {{ ref('stg_campaign_engine__sends') }}
+
+),
+
+engagements as (
+
+    select * from {{ ref('stg_campaign_engine__engagements') }}
+
+),
+
+conversions as (
+
+    select * from {{ ref('stg_tracker__conversions') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('int_delivery_reports_matched') }}
+
+),
+
+known_workspaces as (
+
+    select workspace_id from {{ ref('dim_workspaces') }}
+
+),
+
+known_contacts as (
+
+    select contact_id from {{ ref('dim_contacts') }}
+
+),
+
+known_campaigns as (
+
+    select campaign_id from {{ ref('dim_campaigns') }}
+
+),
+
+messages as (
+
+    select * from {{ ref('fct_messages') }}
+
+),
+
+executions as (
+
+    select * from {{ ref('fct_executions') }}
+
+),
+
+engagement_facts as (
+
+    select * from {{ ref('fct_engagements') }}
+
+),
+
+conversion_facts as (
+
+    select * from {{ ref('fct_conversions') }}
+
+),
+
+{# each finding is one row with the arrival date of the row it is about #}
+staged_rows as (
+
+    select 'workspaces' as source_name, _arrival_date as arrival_date from workspaces
+    union all
+    select 'contacts', _arrival_date from contacts
+    union all
+    select 'senders', _arrival_date from senders
+    union all
+    select 'campaigns', _arrival_date from campaigns
+    union all
+    select 'campaign_steps', _arrival_date from campaign_steps
+    union all
+    select 'executions', _arrival_date from execution_events
+    union all
+    select 'sends', _arrival_date from sends
+    union all
+    select 'delivery_reports', _arrival_date from reports
+    union all
+    select 'engagements', _arrival_date from engagements
+    union all
+    select 'conversions', _arrival_date from conversions
+
+),
+
+orphan_rows as (
+
+    select 'contacts' as source_name, _arrival_date as arrival_date from contacts
+    where workspace_id not in (select workspace_id from known_workspaces)
+
+    union all
+
+    select 'senders', _arrival_date from senders
+    where workspace_id not in (select workspace_id from known_workspaces)
+
+    union all
+
+    select 'campaigns', _arrival_date from campaigns
+    where workspace_id not in (select workspace_id from known_workspaces)
+
+    union all
+
+    select 'campaign_steps', _arrival_date from campaign_steps
+    where campaign_id not in (select campaign_id from known_campaigns)
+
+    union all
+
+    select 'executions', _arrival_date from execution_events
+    where campaign_id not in (select campaign_id from known_campaigns)
+        or contact_id not in (select contact_id from known_contacts)
+
+    union all
+
+    select 'sends', _arrival_date from sends
+    where campaign_id not in (select campaign_id from known_campaigns)
+        or contact_id not in (select contact_id from known_contacts)
+
+    union all
+
+    select 'delivery_reports', _arrival_date from reports
+    where not is_matched
+
+    union all
+
+    select 'engagements', engagements._arrival_date from engagements
+    inner join engagement_facts
+        on engagements.engagement_id = engagement_facts.engagement_id
+    where (engagements.message_id is not null and not engagement_facts.is_known_message)
+        or engagements.campaign_id not in (select campaign_id from known_campaigns)
+        or engagements.contact_id not in (select contact_id from known_contacts)
+
+    union all
+
+    select 'conversions', _arrival_date from conversions
+    where contact_id not in (select contact_id from known_contacts)
+        or (message_id is not null
+            and message_id not in (select messages.message_id from messages))
+        or (campaign_id is not null
+            and campaign_id not in (select campaign_id from known_campaigns))
+
+),
+
+late_report_rows as (
+
+    select 'delivery_reports' as source_name, reports._arrival_date as arrival_date
+    from reports
+    inner join messages
+        on reports.message_id = messages.message_id
+    where reports.received_at > messages.delivery_window_ends_at
+        and reports.received_at <= {{ as_of() }}
+
+),
+
+excluded_rows as (
+
+    select
+        'executions' as source_name,
+        execution_events._arrival_date as arrival_date,
+        executions.is_test,
+        executions.is_internal_contact
+    from execution_events
+    inner join executions
+        on execution_events.execution_id = executions.execution_id
+
+    union all
+
+    select 'sends', sends._arrival_date, messages.is_test, messages.is_internal_contact
+    from sends
+    inner join messages
+        on sends.message_id = messages.message_id
+
+    union all
+
+    select
+        'engagements',
+        engagements._arrival_date,
+        engagement_facts.is_test,
+        engagement_facts.is_internal_contact
+    from engagements
+    inner join engagement_facts
+        on engagements.engagement_id = engagement_facts.engagement_id
+
+    union all
+
+    select 'conversions', conversions._arrival_date, false, conversion_facts.is_internal_contact
+    from conversions
+    inner join conversion_facts
+        on conversions.conversion_id = conversion_facts.conversion_id
+
+),
+
+unattributed_rows as (
+
+    select 'conversions' as source_name, conversions._arrival_date as arrival_date
+    from conversions
+    inner join conversion_facts
+        on conversions.conversion_id = conversion_facts.conversion_id
+    where not conversion_facts.is_attributed
+
+),
+
+findings as (
+
+    select source_name, arrival_date, 'staged' as finding from staged_rows
+    union all
+    select source_name, arrival_date, 'orphan' as finding from orphan_rows
+    union all
+    select source_name, arrival_date, 'late_report' as finding from late_report_rows
+    union all
+    select source_name, arrival_date, 'excluded_test' as finding from excluded_rows
+    where is_test
+    union all
+    select source_name, arrival_date, 'excluded_internal' as finding from excluded_rows
+    where is_internal_contact
+    union all
+    select source_name, arrival_date, 'unattributed' as finding from unattributed_rows
+
+),
+
+finding_counts as (
+
+    select
+        source_name,
+        arrival_date,
+        count(case when finding = 'staged' then 1 end) as rows_staged,
+        count(case when finding = 'orphan' then 1 end) as orphans,
+        count(case when finding = 'late_report' then 1 end) as late_reports,
+        count(case when finding = 'excluded_test' then 1 end) as excluded_test_rows,
+        count(case when finding = 'excluded_internal' then 1 end) as excluded_internal_rows,
+        count(case when finding = 'unattributed' then 1 end) as unattributed_conversions
+    from findings
+    group by source_name, arrival_date
+
+),
+
+landed_counts as (
+
+    select
+        source_name,
+        arrival_date,
+        count(*) as rows_landed
+    from landed_rows
+    group by source_name, arrival_date
+
+),
+
+quarantine_reason_counts as (
+
+    select
+        source_name,
+        arrival_date,
+        reason_code,
+        count(*) as rows_quarantined
+    from quarantined_rows
+    group by source_name, arrival_date, reason_code
+
+),
+
+quarantine_counts as (
+
+    select
+        source_name,
+        arrival_date,
+        cast(sum(rows_quarantined) as {{ dbt.type_bigint() }}) as rows_quarantined,
+        {{ dbt.listagg(
+            dbt.concat(['reason_code', "'='", 'cast(rows_quarantined as ' ~ dbt.type_string() ~ ')']),
+            "', '",
+            'order by reason_code'
+        ) }} as quarantine_reasons
+    from quarantine_reason_counts
+    group by source_name, arrival_date
+
+),
+
+source_days as (
+
+    select source_name, arrival_date from landed_counts
+    union
+    select source_name, arrival_date from quarantine_counts
+
+),
+
+final as (
+
+    select
+        source_days.source_name,
+        source_days.arrival_date,
+        coalesce(landed_counts.rows_landed, 0) as rows_landed,
+        coalesce(quarantine_counts.rows_quarantined, 0) as rows_quarantined,
+        quarantine_counts.quarantine_reasons,
+        {{ safe_divide(
+            'coalesce(quarantine_counts.rows_quarantined, 0)',
+            'coalesce(landed_counts.rows_landed, 0) + coalesce(quarantine_counts.rows_quarantined, 0)'
+        ) }} as quarantined_share,
+        coalesce(finding_counts.rows_staged, 0) as rows_staged,
+        coalesce(landed_counts.rows_landed, 0) - coalesce(finding_counts.rows_staged, 0)
+            as duplicates_removed,
+        coalesce(finding_counts.orphans, 0) as orphans,
+        coalesce(finding_counts.late_reports, 0) as late_reports,
+        coalesce(finding_counts.excluded_test_rows, 0) as excluded_test_rows,
+        coalesce(finding_counts.excluded_internal_rows, 0) as excluded_internal_rows,
+        coalesce(finding_counts.unattributed_conversions, 0) as unattributed_conversions
+    from source_days
+    left join landed_counts
+        on source_days.source_name = landed_counts.source_name
+        and source_days.arrival_date = landed_counts.arrival_date
+    left join quarantine_counts
+        on source_days.source_name = quarantine_counts.source_name
+        and source_days.arrival_date = quarantine_counts.arrival_date
+    left join finding_counts
+        on source_days.source_name = finding_counts.source_name
+        and source_days.arrival_date = finding_counts.arrival_date
+
+)
+
+select * from final

@@ -1,0 +1,61 @@
+{#
+    One row per campaign, stage (dropped: never left the platform; undelivered: the provider
+    did not deliver) and reason: the messages and their share of the stage in the campaign.
+    Excluded rows are left out.
+#}
+with
+
+messages as (
+
+    select * from {{ ref('fct_messages') }}
+    where not is_excluded
+
+),
+
+failures as (
+
+    select
+        campaign_id,
+        'dropped' as stage,
+        drop_reason as reason
+    from messages
+    where not is_accepted
+
+    union all
+
+    select
+        campaign_id,
+        'undelivered' as stage,
+        undelivered_reason as reason
+    from messages
+    where delivery_status = 'undelivered'
+
+),
+
+reason_counts as (
+
+    select
+        campaign_id,
+        stage,
+        reason,
+        count(*) as messages
+    from failures
+    group by campaign_id, stage, reason
+
+),
+
+final as (
+
+    select
+        campaign_id,
+        stage,
+        reason,
+        messages,
+        {{ safe_divide(
+            'messages', 'sum(messages) over (partition by campaign_id, stage)'
+        ) }} as share_of_stage
+    from reason_counts
+
+)
+
+select * from final

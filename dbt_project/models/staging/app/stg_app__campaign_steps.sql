@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'campaign_steps') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        campaign_id,
+        step_id,
+        step_type,
+        step_order,
+        parent_step_id,
+        branch_label,
+        name as step_name,
+        updated_at,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='campaign_id, step_id, updated_at') }}
+
+)
+
+select * from deduplicated

@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'campaigns') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        campaign_id,
+        workspace_id,
+        name as campaign_name,
+        channel,
+        status as campaign_status,
+        template_id,
+        template_category,
+        coalesce(
+            conversion_window_hours, {{ var('default_conversion_window_hours') }}
+        ) as conversion_window_hours,
+        created_at,
+        updated_at,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='campaign_id, updated_at') }}
+
+)
+
+select * from deduplicated

@@ -1,0 +1,43 @@
+{# `handle` is personal data: it is never selected, so it cannot leave the raw schema. #}
+with
+
+source as (
+
+    select
+        contact_id,
+        workspace_id,
+        country,
+        is_internal,
+        created_at,
+        updated_at,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from {{ source('raw', 'contacts') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        contact_id,
+        workspace_id,
+        country,
+        coalesce(is_internal, false) as is_internal,
+        created_at,
+        updated_at,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='contact_id, updated_at') }}
+
+)
+
+select * from deduplicated

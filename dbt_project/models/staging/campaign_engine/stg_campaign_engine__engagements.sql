@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'engagements') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        engagement_id,
+        message_id,
+        execution_id,
+        campaign_id,
+        step_id,
+        contact_id,
+        engagement_type,
+        occurred_at,
+        link_id,
+        url,
+        card_index,
+        button_id,
+        button_label,
+        opt_out_method,
+        coalesce(is_test, false) as is_test,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='engagement_id') }}
+
+)
+
+select * from deduplicated

@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'executions') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        event_id as execution_event_id,
+        execution_id,
+        campaign_id,
+        contact_id,
+        event_type,
+        step_id,
+        branch_label,
+        occurred_at,
+        coalesce(is_test, false) as is_test,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='execution_event_id') }}
+
+)
+
+select * from deduplicated

@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'sends') }}
+    where {{ arrived_before_as_of() }}
+
+),
+
+renamed as (
+
+    select
+        message_id,
+        execution_id,
+        campaign_id,
+        step_id,
+        contact_id,
+        sender_id,
+        channel,
+        attempted_at,
+        outcome,
+        drop_reason,
+        {# provider is free text upstream; lower case so it matches reports and the seed #}
+        lower(trim(provider)) as provider,
+        provider_message_id,
+        segments,
+        {# NULL stays NULL: its default (the execution's earliest send) needs the other rows #}
+        is_initial,
+        coalesce(is_test, false) as is_test,
+        _arrival_date,
+        _source_file,
+        _source_row
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate('renamed', partition_by='message_id') }}
+
+)
+
+select * from deduplicated

@@ -1,0 +1,8 @@
+-- Invariant: mart_campaign_summary has one row for every campaign of dim_campaigns, sent or
+-- not. A failure means the summary lost its campaign spine (a campaign with no sends vanished
+-- from the report).
+select campaigns.campaign_id
+from {{ ref('dim_campaigns') }} as campaigns
+left join {{ ref('mart_campaign_summary') }} as summary
+    on campaigns.campaign_id = summary.campaign_id
+where summary.campaign_id is null
