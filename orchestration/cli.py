@@ -39,11 +39,15 @@ def _set_locations(landing: str | None, warehouse: str | None) -> Path:
     os.environ.setdefault(paths.WAREHOUSE_ENV, str(paths.warehouse_dir()))
     home = Path(os.environ.get("DAGSTER_HOME") or paths.warehouse_dir() / "dagster_home")
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        # A home the CLI made itself: no telemetry from a batch job.
+        config.write_text("telemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home)
     return paths.warehouse_dir()
 
 
-def run_pipeline(start: date, end: date) -> RunSummary:
+def run_pipeline(start: date, end: date, log_level: str = "WARNING") -> RunSummary:
     """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run."""
     import dagster as dg
     from dagster._core.storage.tags import (
@@ -57,6 +61,7 @@ def run_pipeline(start: date, end: date) -> RunSummary:
     job = defs.resolve_job_def(ingest_transform_publish_job.name)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             instance=instance,
             tags={
                 ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),

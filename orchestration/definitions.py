@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.defs.dbt import campaign_dbt_models, dbt_project
+from orchestration.defs.dbt import campaign_dbt_models, dbt_resource
 from orchestration.defs.ingestion import raw_assets
 from orchestration.defs.publication import serving_marts
 from orchestration.defs.quality import mart_checks
@@ -19,7 +18,7 @@ defs = dg.Definitions(
     schedules=[nightly_schedule],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": dbt_resource(),
     },
     # DuckDB has one writer per file: steps run one after another in one process.
     executor=dg.in_process_executor,

@@ -7,6 +7,7 @@ environment variables, as `shared/contract/interface.md` says.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+# The dbt installed beside the running interpreter, found without relying on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 LANDING_ENV = "CW_LANDING_DIR"
 WAREHOUSE_ENV = "CW_WAREHOUSE_DIR"

@@ -6,8 +6,6 @@ replaces compute the same marts. The as-of travels as an environment variable, n
 `--vars` flag, because vars force dbt to re-parse the whole project on every call.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -18,9 +16,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration import paths
-from orchestration.defs.ingestion import WAREHOUSE_POOL
 from orchestration.defs.partitions import arrival_days, as_of, single_run
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
 os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
@@ -40,9 +37,13 @@ def _manifest_is_stale(project: DbtProject) -> bool:
     return any(p.is_file() and p.stat().st_mtime > built for p in watched)
 
 
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_EXECUTABLE)
+
+
 if _manifest_is_stale(dbt_project):
     # A fresh clone or an edited project: parse once so the asset graph is current.
-    dbt_project.preparer.prepare(dbt_project)
+    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.manifest_path.parent).wait()
 
 
 class CampaignDbtTranslator(DagsterDbtTranslator):
@@ -97,3 +98,11 @@ def campaign_dbt_models(
     target = Path(warehouse.warehouse) / "dbt_target"
     with _environment(dbt_environment(warehouse, as_of_date)):
         yield from dbt.cli(["build"], context=context, target_path=target).stream()
+
+
+def model_key(model_name: str) -> dg.AssetKey:
+    """The asset key of a dbt model, looked up so checks cannot target a key that does not exist."""
+    matches = [key for key in campaign_dbt_models.keys if key.path[-1] == model_name]
+    if len(matches) != 1:
+        raise KeyError(f"no single dbt asset for model {model_name!r}: {matches}")
+    return matches[0]

@@ -4,18 +4,13 @@ Asset keys are `raw/<source>`, the names of dbt's `source('raw', '<source>')`, s
 dagster-dbt draws the edges to the staging models by itself.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
 from orchestration.defs.quality import quarantine_check_results, quarantine_check_specs
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.ingest import ingest_partition
 from orchestration.lib.sources import SOURCES, Source, all_raw_ddl
-
-# DuckDB allows one writer per database file: every asset that writes shares this pool.
-WAREHOUSE_POOL = "warehouse_writer"
 
 
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:

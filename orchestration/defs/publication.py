@@ -4,15 +4,12 @@ The asset depends on every `mart_*` model; Dagster skips it when a blocking chec
 them failed in the run, so a failed build never replaces what readers see.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration import paths
 from orchestration.defs.dbt import campaign_dbt_models
-from orchestration.defs.ingestion import WAREHOUSE_POOL
 from orchestration.defs.partitions import arrival_days, single_run
-from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.publish import publish_marts
 
 MART_KEYS: list[dg.AssetKey] = sorted(

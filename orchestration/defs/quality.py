@@ -5,8 +5,6 @@ asset downstream in the run, publication included. `warn` expectations are repor
 Frames are small aggregates built by DuckDB; GX validates them with its pandas datasource.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +23,7 @@ from expectations import (
     step_funnel,
 )
 from expectations.runner import SuiteOutcome, run_suite
+from orchestration.defs.dbt import model_key
 from orchestration.defs.resources import WarehouseResource
 
 Parameters = Callable[[dg.AssetCheckExecutionContext], Sequence[Any]]
@@ -118,25 +117,25 @@ def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
 GUARDED_MARTS: list[GuardedAsset] = [
     GuardedAsset(
         "mart_campaign_summary",
-        dg.AssetKey(["mart_campaign_summary"]),
+        model_key("mart_campaign_summary"),
         campaign_summary.build_suite(),
         campaign_summary.FRAME_SQL,
     ),
     GuardedAsset(
         "mart_campaign_step_funnel",
-        dg.AssetKey(["mart_campaign_step_funnel"]),
+        model_key("mart_campaign_step_funnel"),
         step_funnel.build_suite(),
         step_funnel.FRAME_SQL,
     ),
     GuardedAsset(
         "mart_campaign_branches",
-        dg.AssetKey(["mart_campaign_branches"]),
+        model_key("mart_campaign_branches"),
         campaign_branches.build_suite(),
         campaign_branches.FRAME_SQL,
     ),
     GuardedAsset(
         "fct_messages",
-        dg.AssetKey(["fct_messages"]),
+        model_key("fct_messages"),
         message_facts.build_suite(),
         message_facts.FRAME_SQL,
         lambda context: message_facts.frame_parameters(_run_as_of(context)),

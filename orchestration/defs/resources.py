@@ -12,6 +12,9 @@ import duckdb
 from orchestration import paths
 from orchestration.lib.ingest import configure
 
+# DuckDB allows one writer per database file: every asset that writes shares this pool.
+WAREHOUSE_POOL = "warehouse_writer"
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The landing zone and the working DuckDB database of one warehouse directory.
