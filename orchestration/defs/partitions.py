@@ -9,7 +9,8 @@ import dagster as dg
 # The first arrival date the pipeline knows about. Earlier landing folders are not partitions.
 FIRST_ARRIVAL_DATE = "2024-01-01"
 
-arrival_days = dg.DailyPartitionsDefinition(start_date=FIRST_ARRIVAL_DATE, end_offset=1)
+# The newest partition is the last complete day: the nightly run processes the day that ended.
+arrival_days = dg.DailyPartitionsDefinition(start_date=FIRST_ARRIVAL_DATE)
 
 # Every partitioned asset processes a whole range in one run: a backfill of a month is one
 # dbt invocation, not thirty.

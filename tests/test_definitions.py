@@ -1,0 +1,103 @@
+"""The Definitions load and hold the assets, checks, job and schedule the contracts promise."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.defs.schedules import ingest_transform_publish_job
+from orchestration.lib.sources import SOURCE_NAMES
+
+# The Great Expectations checks on the marts: a check on a key that is not an asset is
+# silently left out of the job, so the full list is pinned here.
+EXPECTED_MART_CHECKS = {
+    "marts/mart_campaign_summary": {
+        "campaign_id_unique",
+        "contacts_add_up_to_audience",
+        "delivery_statuses_add_up_to_messages_sent",
+        "sent_and_dropped_add_up_to_attempted",
+        "opens_within_delivered",
+        "contacts_opened_within_sent",
+        "no_count_negative",
+        "sent_rate_within_0_1",
+        "failed_rate_within_0_1",
+        "progress_rate_within_0_1",
+        "open_rate_of_sent_within_0_1",
+        "conversion_rate_of_sent_within_0_1",
+        "delivery_rate_within_0_1",
+        "open_rate_within_0_1",
+    },
+    "marts/mart_campaign_step_funnel": {
+        "campaign_step_unique",
+        "no_count_negative",
+        "dropoff_rate_at_most_1",
+    },
+    "marts/mart_campaign_branches": {"campaign_step_branch_unique", "contacts_not_negative"},
+    "marts/fct_messages": {
+        "no_pending_past_delivery_window",
+        "summary_messages_sent_match_facts",
+        "summary_messages_attempted_match_facts",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def job() -> dg.JobDefinition:
+    return defs.resolve_job_def(ingest_transform_publish_job.name)
+
+
+def _check_keys(job: dg.JobDefinition) -> set[dg.AssetCheckKey]:
+    return set(job.asset_layer.asset_graph.asset_check_keys)
+
+
+def test_one_raw_asset_per_landing_source_named_like_the_dbt_source() -> None:
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {f"raw/{name}" for name in SOURCE_NAMES} <= keys
+    assert "serving/marts" in keys
+
+
+def test_every_raw_asset_carries_the_quarantine_checks(job: dg.JobDefinition) -> None:
+    checks = {(c.asset_key.to_user_string(), c.name) for c in _check_keys(job)}
+    for name in SOURCE_NAMES:
+        assert (f"raw/{name}", "no_rows_quarantined") in checks
+        assert (f"raw/{name}", "quarantined_share_within_limit") in checks
+
+
+def test_the_job_runs_every_great_expectations_check_on_the_marts(job: dg.JobDefinition) -> None:
+    checks = _check_keys(job)
+    for asset, names in EXPECTED_MART_CHECKS.items():
+        found = {c.name for c in checks if c.asset_key.to_user_string() == asset}
+        assert names <= found, f"{asset} lacks {names - found}"
+
+
+def test_blocking_checks_are_the_error_expectations(job: dg.JobDefinition) -> None:
+    graph = job.asset_layer.asset_graph
+    specs = {
+        (key.asset_key.to_user_string(), key.name): graph.get_check_spec(key)
+        for key in graph.asset_check_keys
+    }
+    assert specs[("raw/sends", "quarantined_share_within_limit")].blocking
+    assert not specs[("raw/sends", "no_rows_quarantined")].blocking
+    assert specs[("marts/mart_campaign_summary", "contacts_add_up_to_audience")].blocking
+
+
+def test_publication_waits_for_every_mart() -> None:
+    graph = defs.resolve_asset_graph()
+    parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["serving", "marts"])).parent_keys}
+    assert {"marts/mart_campaign_summary", "marts/mart_campaign_step_funnel"} <= parents
+    assert all(p.split("/")[-1].startswith("mart_") for p in parents)
+
+
+def test_the_nightly_schedule_runs_at_two_utc() -> None:
+    schedule = defs.resolve_schedule_def("ingest_transform_publish_job_schedule")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone in (None, "UTC")
+
+
+def test_the_nightly_run_processes_the_arrival_date_that_just_ended() -> None:
+    schedule = defs.resolve_schedule_def("ingest_transform_publish_job_schedule")
+    tick = datetime(2025, 3, 2, 2, 0, tzinfo=UTC)
+    with dg.build_schedule_context(scheduled_execution_time=tick) as context:
+        requests = schedule.evaluate_tick(context).run_requests or []
+    assert [r.partition_key for r in requests] == ["2025-03-01"]
