@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,6 +29,31 @@ class RunSummary:
     failed_blocking_checks: list[str]
     warnings: list[str]
     materialized: int
+    log_file: Path | None = None
+
+
+@contextmanager
+def _output_to(log_file: Path) -> Iterator[None]:
+    """Send everything written to stdout and stderr (dbt's subprocess too) to `log_file`.
+
+    The operator gets a short summary; the full Dagster and dbt log stays in the file.
+    """
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log_file.open("ab") as handle:
+        os.dup2(handle.fileno(), 1)
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 def _set_locations(landing: str | None, warehouse: str | None) -> Path:
@@ -47,8 +74,19 @@ def _set_locations(landing: str | None, warehouse: str | None) -> Path:
     return paths.warehouse_dir()
 
 
-def run_pipeline(start: date, end: date, log_level: str = "WARNING") -> RunSummary:
-    """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run."""
+def run_pipeline(start: date, end: date, log_file: Path | None = None) -> RunSummary:
+    """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run.
+
+    With `log_file`, the run's own output (Dagster events, dbt's log) goes there.
+    """
+    if log_file is None:
+        return _execute(start, end)
+    with _output_to(log_file):
+        summary = _execute(start, end)
+    return RunSummary(**{**summary.__dict__, "log_file": log_file})
+
+
+def _execute(start: date, end: date) -> RunSummary:
     import dagster as dg
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
@@ -61,7 +99,6 @@ def run_pipeline(start: date, end: date, log_level: str = "WARNING") -> RunSumma
     job = defs.resolve_job_def(ingest_transform_publish_job.name)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             instance=instance,
             tags={
                 ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
@@ -90,8 +127,14 @@ def run_pipeline(start: date, end: date, log_level: str = "WARNING") -> RunSumma
     )
 
 
+def _log_file(warehouse: Path, start: date, end: date) -> Path:
+    return warehouse / "logs" / f"run_{start}_{end}.log"
+
+
 def _print_summary(summary: RunSummary, start: date, end: date, warehouse: Path) -> None:
     print(f"arrival dates {start}..{end}: {summary.materialized} assets materialized")
+    if summary.log_file:
+        print(f"  full log: {summary.log_file}")
     for label in summary.warnings:
         print(f"  warning: {label}")
     for label in summary.failed_blocking_checks:
@@ -118,7 +161,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("--end must not be before --start", file=sys.stderr)
         return 2
     warehouse = _set_locations(args.landing, args.warehouse)
-    summary = run_pipeline(args.start, args.end)
+    summary = run_pipeline(args.start, args.end, _log_file(warehouse, args.start, args.end))
     _print_summary(summary, args.start, args.end, warehouse)
     ok = summary.success and summary.published and not summary.failed_blocking_checks
     return 0 if ok else 1
@@ -146,7 +189,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"generating a landing zone in {landing} ({DEMO_START}..{end})")
     generate_landing(landing, DEMO_START, DEMO_DAYS, sends_per_day=args.sends_per_day, seed=7)
     _set_locations(str(landing), str(warehouse))
-    summary = run_pipeline(DEMO_START, end)
+    summary = run_pipeline(DEMO_START, end, _log_file(warehouse, DEMO_START, end))
     _print_summary(summary, DEMO_START, end, warehouse)
     if not summary.published:
         return 1

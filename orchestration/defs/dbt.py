@@ -2,8 +2,11 @@
 
 One `dbt build` per run covers the whole partition range: the models are rebuilt as of the
 end of the range's last arrival date (`CW_AS_OF`), so a backfill and the nightly runs it
-replaces compute the same marts. The as-of travels as an environment variable, not a
-`--vars` flag, because vars force dbt to re-parse the whole project on every call.
+replaces compute the same marts. The dbt assets are not partitioned: a full rebuild is one
+state as of one instant, not a slice per arrival date (and a partitioned asset costs Dagster
+one event per model and date, which dominated a backfill's run time). The as-of travels as an
+environment variable, not a `--vars` flag, because vars force dbt to re-parse the whole
+project on every call.
 """
 
 import os
@@ -16,7 +19,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration import paths
-from orchestration.defs.partitions import arrival_days, as_of, single_run
+from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
@@ -85,15 +88,13 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=CampaignDbtTranslator(),
-    partitions_def=arrival_days,
-    backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
 )
 def campaign_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
     """`dbt build` (seeds, models, data tests, unit tests) as of the run's last arrival date."""
-    as_of_date = as_of(context.partition_time_window).date().isoformat()
+    as_of_date = run_as_of(context.run.tags, warehouse.latest_arrival_date).isoformat()
     context.log.info(f"dbt build as of {as_of_date} 00:00 UTC")
     target = Path(warehouse.warehouse) / "dbt_target"
     with _environment(dbt_environment(warehouse, as_of_date)):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, PARTITION_NAME_TAG
 
 # The first arrival date the pipeline knows about. Earlier landing folders are not partitions.
 FIRST_ARRIVAL_DATE = "2024-01-01"
@@ -24,6 +26,18 @@ def arrival_dates(window: dg.TimeWindow) -> list[date]:
     return [first + timedelta(days=n) for n in range(days)]
 
 
-def as_of(window: dg.TimeWindow) -> datetime:
-    """The run's as-of: the end of its last arrival date (the window's exclusive end)."""
-    return window.end
+def run_as_of(tags: Mapping[str, str], latest_arrival: Callable[[], date | None]) -> date:
+    """The as-of date of a run: the day after its last arrival date.
+
+    The dbt models and the checks are not partitioned (they are rebuilt as of one instant), so
+    they take the last arrival date from the run's partition tags. A run without them (a model
+    materialized on its own from the UI) is as of the latest arrival date already ingested;
+    never the wall clock.
+    """
+    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
+    if last is not None:
+        return date.fromisoformat(last) + timedelta(days=1)
+    latest = latest_arrival()
+    if latest is None:
+        raise dg.Failure("nothing has been ingested yet: run the raw assets for a date first")
+    return latest + timedelta(days=1)

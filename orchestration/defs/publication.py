@@ -8,7 +8,6 @@ import dagster as dg
 
 from orchestration import paths
 from orchestration.defs.dbt import campaign_dbt_models
-from orchestration.defs.partitions import arrival_days, single_run
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.publish import publish_marts
 
@@ -21,8 +20,6 @@ MART_KEYS: list[dg.AssetKey] = sorted(
 @dg.asset(
     key=["serving", "marts"],
     deps=MART_KEYS,
-    partitions_def=arrival_days,
-    backfill_policy=single_run,
     pool=WAREHOUSE_POOL,
     group_name="serving",
     kinds={"duckdb", "parquet"},

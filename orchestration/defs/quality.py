@@ -13,7 +13,6 @@ from typing import Any
 import dagster as dg
 import duckdb
 import great_expectations as gx
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, PARTITION_NAME_TAG
 
 from expectations import (
     campaign_branches,
@@ -24,12 +23,13 @@ from expectations import (
 )
 from expectations.runner import SuiteOutcome, run_suite
 from orchestration.defs.dbt import model_key
+from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WarehouseResource
 
-Parameters = Callable[[dg.AssetCheckExecutionContext], Sequence[Any]]
+Parameters = Callable[[dg.AssetCheckExecutionContext, WarehouseResource], Sequence[Any]]
 
 
-def _no_parameters(_: dg.AssetCheckExecutionContext) -> Sequence[Any]:
+def _no_parameters(_: dg.AssetCheckExecutionContext, __: WarehouseResource) -> Sequence[Any]:
     return []
 
 
@@ -87,15 +87,6 @@ def check_results(
     return results
 
 
-def _run_as_of(context: dg.AssetCheckExecutionContext) -> datetime:
-    """The as-of of the run the check belongs to: the end of its last arrival date."""
-    tags = context.run.tags
-    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
-    if last is None:
-        raise dg.Failure("the checks run inside a partitioned run of the pipeline job")
-    return datetime.combine(date.fromisoformat(last) + timedelta(days=1), datetime.min.time())
-
-
 def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
     """A multi-asset check running `guarded.suite` over the frame of `guarded.frame_sql`."""
 
@@ -107,11 +98,19 @@ def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
     def _check(
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> Iterator[dg.AssetCheckResult]:
+        parameters = list(guarded.parameters(context, warehouse))
         with warehouse.connect(read_only=True) as conn:
-            frame = conn.execute(guarded.frame_sql, list(guarded.parameters(context))).df()
+            frame = conn.execute(guarded.frame_sql, parameters).df()
         yield from check_results(guarded.asset_key, run_suite(guarded.suite, frame))
 
     return _check
+
+
+def _message_facts_parameters(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Sequence[Any]:
+    as_of = run_as_of(context.run.tags, warehouse.latest_arrival_date)
+    return message_facts.frame_parameters(datetime.combine(as_of, datetime.min.time()))
 
 
 GUARDED_MARTS: list[GuardedAsset] = [
@@ -138,7 +137,7 @@ GUARDED_MARTS: list[GuardedAsset] = [
         model_key("fct_messages"),
         message_facts.build_suite(),
         message_facts.FRAME_SQL,
-        lambda context: message_facts.frame_parameters(_run_as_of(context)),
+        _message_facts_parameters,
     ),
 ]
 

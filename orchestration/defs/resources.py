@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +12,7 @@ import duckdb
 
 from orchestration import paths
 from orchestration.lib.ingest import configure
+from orchestration.lib.sources import LANDED_FILES_TABLE, RAW_SCHEMA
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
 WAREHOUSE_POOL = "warehouse_writer"
@@ -51,3 +53,20 @@ class WarehouseResource(dg.ConfigurableResource):
             yield conn
         finally:
             conn.close()
+
+    def latest_arrival_date(self) -> date | None:
+        """The latest arrival date any file was ingested for, if any."""
+        if not self.working_db.exists():
+            return None
+        with self.connect(read_only=True) as conn:
+            exists = conn.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = ?",
+                [RAW_SCHEMA, LANDED_FILES_TABLE],
+            ).fetchone()
+            if not exists or not exists[0]:
+                return None
+            row = conn.execute(
+                f"select max(arrival_date) from {RAW_SCHEMA}.{LANDED_FILES_TABLE}"
+            ).fetchone()
+        return row[0] if row else None
