@@ -9,6 +9,7 @@ environment variable, not a `--vars` flag, because vars force dbt to re-parse th
 project on every call.
 """
 
+import fcntl
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -44,9 +45,21 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_EXECUTABLE)
 
 
-if _manifest_is_stale(dbt_project):
-    # A fresh clone or an edited project: parse once so the asset graph is current.
-    dbt_resource().cli(["parse", "--quiet"], target_path=dbt_project.manifest_path.parent).wait()
+def _prepare_manifest(project: DbtProject) -> None:
+    """Parse the project when the manifest is missing or older than its sources.
+
+    Several processes may load the definitions at once (test workers, `dagster dev`): a file
+    lock lets one of them parse while the others wait and then find the manifest current.
+    """
+    target = project.manifest_path.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_stale(project):
+            dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
+
+
+_prepare_manifest(dbt_project)
 
 
 class CampaignDbtTranslator(DagsterDbtTranslator):
