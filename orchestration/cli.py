@@ -206,6 +206,42 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    """`dbt docs generate --static` against the warehouse: one HTML file, no server needed."""
+    import subprocess
+
+    from orchestration.defs.dbt import dbt_environment
+    from orchestration.defs.resources import WarehouseResource
+
+    warehouse_dir = _set_locations(None, args.warehouse)
+    warehouse = WarehouseResource(warehouse_dir=str(warehouse_dir))
+    latest = warehouse.latest_arrival_date()
+    if latest is None:
+        print(f"nothing ingested in {warehouse_dir} yet: run the pipeline first", file=sys.stderr)
+        return 2
+    target = warehouse_dir / "docs"
+    as_of = (latest + timedelta(days=1)).isoformat()
+    command = [
+        paths.DBT_EXECUTABLE,
+        "docs",
+        "generate",
+        "--static",
+        "--project-dir",
+        str(paths.DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(paths.DBT_PROFILES_DIR),
+        "--target-path",
+        str(target),
+    ]
+    env = {**os.environ, **dbt_environment(warehouse, as_of)}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        print(completed.stdout[-4000:], completed.stderr[-4000:], sep="\n", file=sys.stderr)
+        return completed.returncode
+    print(f"dbt docs as of {as_of}: {target / 'static_index.html'} (open it in a browser)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="campaign-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default="data/demo", help="where the demo writes (data/demo)")
     demo.add_argument("--sends-per-day", type=int, default=2000)
     demo.set_defaults(handler=_cmd_demo)
+
+    docs = commands.add_parser("docs", help="generate the dbt docs site of a warehouse")
+    docs.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    docs.set_defaults(handler=_cmd_docs)
     return parser
 
 
