@@ -1,7 +1,8 @@
 {#
     One row per campaign and currency: attributed conversions and their revenue. Currencies
     are never added together; conversions without revenue have currency NULL. Excluded rows
-    are left out.
+    are left out, and so are conversions credited to a campaign not (yet) in dim_campaigns, as
+    in the summary. Revenue is a decimal(18, 4), the raw column's type.
 #}
 with
 
@@ -13,6 +14,21 @@ conversions as (
 
 ),
 
+campaigns as (
+
+    select * from {{ ref('dim_campaigns') }}
+
+),
+
+counted_conversions as (
+
+    select conversions.*
+    from conversions
+    inner join campaigns
+        on conversions.attributed_campaign_id = campaigns.campaign_id
+
+),
+
 final as (
 
     select
@@ -20,8 +36,8 @@ final as (
         currency,
         count(*) as conversions,
         count(revenue) as conversions_with_revenue,
-        sum(revenue) as revenue
-    from conversions
+        cast(sum(revenue) as decimal(18, 4)) as revenue
+    from counted_conversions
     group by attributed_campaign_id, currency
 
 )

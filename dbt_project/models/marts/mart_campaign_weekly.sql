@@ -17,7 +17,7 @@ periods as (
         workspace_id,
         campaign_id,
         reporting_timezone,
-        cast({{ dbt.date_trunc('week', 'event_date') }} as date) as week_start_date,
+        {{ iso_week_start('event_date') }} as week_start_date,
         metric,
         quantity
     from events

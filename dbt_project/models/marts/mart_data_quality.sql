@@ -3,8 +3,8 @@
     landed in raw, rows quarantined (total and by reason code), duplicates removed by staging
     (a repeated event or dimension version counts on the later arrival date, as the first
     landed copy is kept), orphans (rows whose campaign, contact, workspace or message is not
-    known), late delivery reports, rows excluded from metrics (test, internal contact) and
-    unattributed conversions.
+    known), late delivery reports, rows excluded from metrics (test, internal contact),
+    unattributed conversions, and failure reports whose error code the seed does not know.
 #}
 with
 
@@ -119,6 +119,12 @@ engagement_facts as (
 conversion_facts as (
 
     select * from {{ ref('fct_conversions') }}
+
+),
+
+error_codes as (
+
+    select * from {{ ref('provider_error_codes') }}
 
 ),
 
@@ -253,6 +259,31 @@ excluded_rows as (
 
 ),
 
+{#
+    a failure report whose error code the seed does not resolve, by the rule of
+    int_messages_delivery_resolved: (provider, code), or the code alone when the provider is
+    unknown or not in the seed; a failure without a code is unknown too
+#}
+unknown_error_code_rows as (
+
+    select 'delivery_reports' as source_name, reports._arrival_date as arrival_date
+    from reports
+    where reports.report_status in ('failed', 'undelivered')
+        and not exists (
+            select 1
+            from error_codes
+            where error_codes.error_code = reports.error_code
+                and (
+                    error_codes.provider = reports.resolved_provider
+                    or reports.resolved_provider is null
+                    or reports.resolved_provider not in (
+                        select listed_codes.provider from error_codes as listed_codes
+                    )
+                )
+        )
+
+),
+
 unattributed_rows as (
 
     select 'conversions' as source_name, conversions._arrival_date as arrival_date
@@ -278,6 +309,9 @@ findings as (
     where is_internal_contact
     union all
     select source_name, arrival_date, 'unattributed' as finding from unattributed_rows
+    union all
+    select source_name, arrival_date, 'unknown_error_code' as finding
+    from unknown_error_code_rows
 
 ),
 
@@ -291,7 +325,8 @@ finding_counts as (
         count(case when finding = 'late_report' then 1 end) as late_reports,
         count(case when finding = 'excluded_test' then 1 end) as excluded_test_rows,
         count(case when finding = 'excluded_internal' then 1 end) as excluded_internal_rows,
-        count(case when finding = 'unattributed' then 1 end) as unattributed_conversions
+        count(case when finding = 'unattributed' then 1 end) as unattributed_conversions,
+        count(case when finding = 'unknown_error_code' then 1 end) as unknown_error_codes
     from findings
     group by source_name, arrival_date
 
@@ -363,7 +398,8 @@ final as (
         coalesce(finding_counts.late_reports, 0) as late_reports,
         coalesce(finding_counts.excluded_test_rows, 0) as excluded_test_rows,
         coalesce(finding_counts.excluded_internal_rows, 0) as excluded_internal_rows,
-        coalesce(finding_counts.unattributed_conversions, 0) as unattributed_conversions
+        coalesce(finding_counts.unattributed_conversions, 0) as unattributed_conversions,
+        coalesce(finding_counts.unknown_error_codes, 0) as unknown_error_codes
     from source_days
     left join landed_counts
         on source_days.source_name = landed_counts.source_name

@@ -1,7 +1,8 @@
 {#
     One row per campaign, stage (dropped: never left the platform; undelivered: the provider
     did not deliver) and reason: the messages and their share of the stage in the campaign.
-    Excluded rows are left out.
+    Excluded rows are left out, and so are messages of a campaign not (yet) in dim_campaigns,
+    as in the summary, so each stage adds up to its messages_dropped / messages_undelivered.
 #}
 with
 
@@ -12,13 +13,28 @@ messages as (
 
 ),
 
+campaigns as (
+
+    select * from {{ ref('dim_campaigns') }}
+
+),
+
+counted_messages as (
+
+    select messages.*
+    from messages
+    inner join campaigns
+        on messages.campaign_id = campaigns.campaign_id
+
+),
+
 failures as (
 
     select
         campaign_id,
         'dropped' as stage,
         drop_reason as reason
-    from messages
+    from counted_messages
     where not is_accepted
 
     union all
@@ -27,7 +43,7 @@ failures as (
         campaign_id,
         'undelivered' as stage,
         undelivered_reason as reason
-    from messages
+    from counted_messages
     where delivery_status = 'undelivered'
 
 ),
@@ -51,6 +67,7 @@ final as (
         stage,
         reason,
         messages,
+        {# a window sum over a group by: the stage total of the campaign #}
         {{ safe_divide(
             'messages', 'sum(messages) over (partition by campaign_id, stage)'
         ) }} as share_of_stage

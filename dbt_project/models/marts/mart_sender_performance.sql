@@ -1,8 +1,9 @@
 {#
     One row per sender (every sender of dim_senders, and any sender id used by a message): its
-    messages sent (accepted) over its lifetime and over the 30 days before as_of, and its
-    success rate, delivered over delivered + undelivered (pending messages are not decided
-    yet), with the delivery-health band of the lifetime rate. Excluded rows are left out.
+    messages sent (accepted) over its lifetime and over the 30 days before as_of (attempted in
+    [as_of - 30 days, as_of): the run's as-of, never the wall clock), and its success rate,
+    delivered over delivered + undelivered (pending messages are not decided yet), with the
+    delivery-health band of the lifetime rate. Excluded rows are left out.
 #}
 with
 
@@ -27,7 +28,10 @@ dated_messages as (
         is_accepted,
         delivery_status,
         attempted_at,
-        attempted_at >= {{ dbt.dateadd('day', -30, as_of()) }} as is_last_30_days
+        (
+            attempted_at >= {{ dbt.dateadd('day', -30, as_of()) }}
+            and attempted_at < {{ as_of() }}
+        ) as is_last_30_days
     from messages
 
 ),

@@ -1,10 +1,11 @@
 {#
     One row per message template, contact country, workspace industry and template category,
-    over the accepted messages sent in the 30 days before as_of: read rate (opened over
-    delivered: a read receipt or an open) and click rate (messages with a click over
-    delivered), each against the 75th percentile of the rates of the comparable templates, the
-    templates with delivered messages in the same country, industry and category (itself
-    included). Excluded rows are left out.
+    over the accepted messages attempted in the 30 days before as_of ([as_of - 30 days,
+    as_of), statuses as of the run): read rate (opened over delivered: a read receipt or an
+    open) and click rate (delivered messages with a click over delivered), each against the
+    75th percentile (percentile_cont, interpolated) of the rates of the comparable templates:
+    one rate per template with at least one delivered message in the window in the same
+    country, industry and category, itself included. Excluded rows are left out.
 #}
 with
 
@@ -14,6 +15,7 @@ messages as (
     where not is_excluded
         and is_accepted
         and attempted_at >= {{ dbt.dateadd('day', -30, as_of()) }}
+        and attempted_at < {{ as_of() }}
 
 ),
 
