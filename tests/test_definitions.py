@@ -6,8 +6,24 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
+from orchestration.defs.publication import MART_KEYS
 from orchestration.defs.schedules import ingest_transform_publish_job
 from orchestration.lib.sources import SOURCE_NAMES
+
+# The counts the period marts (and mart_channel_daily) share with the summary.
+_PERIOD_COUNTS = (
+    "messages_attempted",
+    "messages_sent",
+    "messages_dropped",
+    "messages_delivered",
+    "messages_undelivered",
+    "messages_delivery_pending",
+    "opens",
+    "clicks",
+    "responses",
+    "conversions",
+    "segments_sent",
+)
 
 # The Great Expectations checks on the marts: a check on a key that is not an asset is
 # silently left out of the job, so the full list is pinned here.
@@ -39,6 +55,80 @@ EXPECTED_MART_CHECKS = {
         "summary_messages_sent_match_facts",
         "summary_messages_attempted_match_facts",
     },
+    **{
+        f"marts/{mart}": {
+            "campaign_period_unique",
+            "no_count_negative",
+            *(f"{count}_add_up_to_summary" for count in _PERIOD_COUNTS),
+        }
+        for mart in ("mart_campaign_daily", "mart_campaign_weekly", "mart_campaign_monthly")
+    },
+    "marts/mart_channel_daily": {
+        "workspace_channel_day_unique",
+        "no_count_negative",
+        *(f"{count}_add_up_to_campaign_daily" for count in _PERIOD_COUNTS),
+    },
+    "marts/mart_failure_reasons": {
+        "campaign_stage_reason_unique",
+        "no_count_negative",
+        "dropped_reasons_add_up_to_summary",
+        "undelivered_reasons_add_up_to_summary",
+        "share_of_stage_within_0_1",
+        "shares_of_stage_sum_to_1",
+    },
+    "marts/mart_campaign_revenue": {
+        "campaign_currency_unique",
+        "no_count_negative",
+        "conversions_add_up_to_summary",
+        "conversions_with_revenue_within_conversions",
+        "revenue_not_negative",
+        "no_revenue_without_currency",
+    },
+    "marts/mart_link_clicks": {
+        "campaign_step_link_card_unique",
+        "no_count_negative",
+        "unique_clickers_within_clicks",
+        "clicks_add_up_to_summary",
+    },
+    "marts/mart_sender_performance": {
+        "sender_id_unique",
+        "no_count_negative",
+        "success_rate_within_0_1",
+        "success_rate_30d_within_0_1",
+        "decided_within_sent",
+        "sent_30d_within_lifetime",
+    },
+    "marts/mart_response_buttons": {
+        "campaign_step_button_card_unique",
+        "no_count_negative",
+        "unique_responders_within_responses",
+    },
+    "marts/mart_template_benchmarks": {
+        "template_country_industry_category_unique",
+        "no_count_negative",
+        "read_rate_within_0_1",
+        "click_rate_within_0_1",
+        "read_rate_benchmark_within_0_1",
+        "click_rate_benchmark_within_0_1",
+        "delivered_within_sent",
+    },
+    "marts/mart_execution_history": {"execution_id_unique", "no_count_negative"},
+    "marts/mart_data_quality": {
+        "source_arrival_date_unique",
+        "no_count_negative",
+        "quarantined_share_within_0_1",
+    },
+}
+
+# Marts that add up to another: their checks read it, so they wait for it.
+EXPECTED_CHECK_READS = {
+    "marts/mart_campaign_daily": "marts/mart_campaign_summary",
+    "marts/mart_campaign_weekly": "marts/mart_campaign_summary",
+    "marts/mart_campaign_monthly": "marts/mart_campaign_summary",
+    "marts/mart_failure_reasons": "marts/mart_campaign_summary",
+    "marts/mart_campaign_revenue": "marts/mart_campaign_summary",
+    "marts/mart_link_clicks": "marts/mart_campaign_summary",
+    "marts/mart_channel_daily": "marts/mart_campaign_daily",
 }
 
 
@@ -69,6 +159,30 @@ def test_the_job_runs_every_great_expectations_check_on_the_marts(job: dg.JobDef
     for asset, names in EXPECTED_MART_CHECKS.items():
         found = {c.name for c in checks if c.asset_key.to_user_string() == asset}
         assert names <= found, f"{asset} lacks {names - found}"
+
+
+def test_every_mart_carries_great_expectations_checks(job: dg.JobDefinition) -> None:
+    marts = {key.to_user_string() for key in MART_KEYS}
+    checked = {c.asset_key.to_user_string() for c in _check_keys(job)}
+    # mart_campaign_branches and mart_campaign_step_funnel included: no mart goes unguarded.
+    assert marts <= checked, f"marts without checks: {marts - checked}"
+
+
+def test_cross_mart_checks_depend_on_the_mart_they_add_up_to(job: dg.JobDefinition) -> None:
+    graph = job.asset_layer.asset_graph
+    for key in graph.asset_check_keys:
+        asset = key.asset_key.to_user_string()
+        if asset in EXPECTED_CHECK_READS and key.name in EXPECTED_MART_CHECKS[asset]:
+            deps = {d.asset_key.to_user_string() for d in graph.get_check_spec(key).additional_deps}
+            assert deps == {EXPECTED_CHECK_READS[asset]}, (asset, key.name, deps)
+
+
+def test_every_great_expectations_check_on_the_marts_blocks(job: dg.JobDefinition) -> None:
+    graph = job.asset_layer.asset_graph
+    for key in graph.asset_check_keys:
+        asset = key.asset_key.to_user_string()
+        if key.name in EXPECTED_MART_CHECKS.get(asset, ()):
+            assert graph.get_check_spec(key).blocking, (asset, key.name)
 
 
 def test_blocking_checks_are_the_error_expectations(job: dg.JobDefinition) -> None:

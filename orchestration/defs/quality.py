@@ -16,8 +16,14 @@ import great_expectations as gx
 
 from expectations import (
     campaign_branches,
+    campaign_revenue,
     campaign_summary,
+    channel_daily,
+    failure_reasons,
+    link_clicks,
+    mart_grains,
     message_facts,
+    period_marts,
     quarantine,
     step_funnel,
 )
@@ -35,22 +41,34 @@ def _no_parameters(_: dg.AssetCheckExecutionContext, __: WarehouseResource) -> S
 
 @dataclass(frozen=True)
 class GuardedAsset:
-    """A suite, the asset it guards, and the SQL (with its parameters) of the frame it reads."""
+    """A suite, the asset it guards, and the SQL (with its parameters) of the frame it reads.
+
+    `reads` are the other assets the frame reads (e.g. the summary a mart must add up to): the
+    checks depend on them too, so they run after them and the lineage shows it. Only assets
+    that are not downstream of the guarded one: a blocking check must not wait on what its
+    result may hold back.
+    """
 
     name: str
     asset_key: dg.AssetKey
     suite: gx.ExpectationSuite
     frame_sql: str
     parameters: Parameters = _no_parameters
+    reads: tuple[dg.AssetKey, ...] = ()
 
 
-def _specs(asset_key: dg.AssetKey, suite: gx.ExpectationSuite) -> list[dg.AssetCheckSpec]:
+def _specs(
+    asset_key: dg.AssetKey,
+    suite: gx.ExpectationSuite,
+    reads: Sequence[dg.AssetKey] = (),
+) -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec(
             name=e.meta["name"],
             asset=asset_key,
             description=e.description,
             blocking=e.meta["severity"] == "error",
+            additional_deps=list(reads),
         )
         for e in suite.expectations
     ]
@@ -92,7 +110,7 @@ def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(
         name=f"{guarded.name}_suite",
-        specs=_specs(guarded.asset_key, guarded.suite),
+        specs=_specs(guarded.asset_key, guarded.suite, guarded.reads),
         description=f"Great Expectations suite `{guarded.suite.name}`.",
     )
     def _check(
@@ -113,10 +131,12 @@ def _message_facts_parameters(
     return message_facts.frame_parameters(datetime.combine(as_of, datetime.min.time()))
 
 
+_SUMMARY_KEY = model_key("mart_campaign_summary")
+
 GUARDED_MARTS: list[GuardedAsset] = [
     GuardedAsset(
         "mart_campaign_summary",
-        model_key("mart_campaign_summary"),
+        _SUMMARY_KEY,
         campaign_summary.build_suite(),
         campaign_summary.FRAME_SQL,
     ),
@@ -138,6 +158,41 @@ GUARDED_MARTS: list[GuardedAsset] = [
         message_facts.build_suite(),
         message_facts.FRAME_SQL,
         _message_facts_parameters,
+    ),
+    # Integrity across marts: each mart agrees with the summary (or the daily mart) it rolls up.
+    *(
+        GuardedAsset(
+            mart,
+            model_key(mart),
+            period_marts.build_suite(mart),
+            period_marts.FRAME_SQL[mart],
+            reads=(_SUMMARY_KEY,),
+        )
+        for mart in period_marts.PERIOD_COLUMNS
+    ),
+    GuardedAsset(
+        channel_daily.SUITE_NAME,
+        model_key(channel_daily.SUITE_NAME),
+        channel_daily.build_suite(),
+        channel_daily.FRAME_SQL,
+        reads=(model_key("mart_campaign_daily"),),
+    ),
+    *(
+        GuardedAsset(
+            module.SUITE_NAME,
+            model_key(module.SUITE_NAME),
+            module.build_suite(),
+            module.FRAME_SQL,
+            reads=(_SUMMARY_KEY,),
+        )
+        for module in (failure_reasons, campaign_revenue, link_clicks)
+    ),
+    # Grain and bounds of the marts with no total to agree on.
+    *(
+        GuardedAsset(
+            mart, model_key(mart), mart_grains.build_suite(mart), mart_grains.FRAME_SQL[mart]
+        )
+        for mart in mart_grains.GRAINS
     ),
 ]
 

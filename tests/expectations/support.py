@@ -1,13 +1,17 @@
-"""Helpers shared by the suite tests: a scratch DuckDB and outcome assertions."""
+"""Helpers shared by the suite tests: scratch tables, outcome assertions, documented columns."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
+import yaml
 
 from expectations.runner import SuiteOutcome
+from orchestration import paths
 
 
 def create_table(
@@ -37,3 +41,19 @@ def assert_fails_only(outcome: SuiteOutcome, *names: str) -> None:
     for name in names:
         assert outcome[name].error is None, outcome[name].error
         assert outcome[name].unexpected_count, outcome[name]
+
+
+def documented_columns(model: str) -> list[str]:
+    """The columns of a mart as its dbt yml documents them (the names BI tools rely on)."""
+    for node in _mart_models():
+        if node["name"] == model:
+            return [column["name"] for column in node.get("columns", [])]
+    raise KeyError(model)
+
+
+@functools.cache
+def _mart_models() -> tuple[dict[str, Any], ...]:
+    models: list[dict[str, Any]] = []
+    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
+        models.extend(yaml.safe_load(path.read_text()).get("models", []))
+    return tuple(models)
