@@ -1,6 +1,6 @@
 """A small hand-built landing zone whose every metric is worked out by hand in the tests.
 
-Three campaigns:
+Eight campaigns. The first three (`test_campaign_marts.py`, `test_bad_input.py`):
 
 - `c1` (WhatsApp, workspace `w1` in UTC, a name full of quotes and SQL) with a flow
   s1 message -> s2 logic -> s3 message (branch "yes") / s4 conversion link (branch "no").
@@ -30,6 +30,42 @@ Conversions: cv1 carries m10 (rule 1); cv2 of k1 has no message and goes to m9, 
 later than m1 (rule 2, latest engagement); cv3 of k9 goes to m12, the last delivered (rule 2,
 none engaged); cv4 of k4 has no delivered message and cv6 of k9 is outside c2's 48 h window
 (rule 3, unattributed); cv5 is of the internal contact.
+
+Five more for the other marts (`test_other_marts.py`), with contacts k12..k17 that appear in
+no campaign above (so c1..c3 keep their numbers). k12..k15 are US contacts and k16 a German
+one of `w1`; k17 is of `w2`. Senders: snd4 (WhatsApp, w1) and snd5 (e-mail, w1, never used).
+
+- `c4` "Carousel sale", `c5` "Quick replies", `c6` "Reminder", `c7` "VIP": WhatsApp
+  marketing templates t2, t3, t4, t5 of `w1` (retail), one message step s1 each; c4 sends
+  from snd1, c5..c7 from snd4 (but c5's German message from snd1).
+- `c8` "New Year SMS" (SMS, `w2` in Los Angeles, snd2): s1 message -> s2 message, one
+  execution e30 of k17 that enters at 2024-12-31 20:55 local time.
+
+| message | exec | contact | sent (UTC) | what happens |
+| --- | --- | --- | --- | --- |
+| m31 | e30 | k17 | 01-01 05:00 | c8 s1, 1 segment (12-31 21:00 local); delivered 00:30 local |
+| m32 | e30 | k17 | 01-02 18:00 | c8 s2, 2 segments, delivered 18:01 (report lands 01-03) |
+| m15 | e14 | k15 | 01-02 15:00 | c4, read; click on L3: outside the 30 days before as-of 02-02 |
+| m16 | e15 | k12 | 01-10 09:00 | c4, read; clicks cards 0, 1, 0, Buy on card 1, a test click |
+| m17 | e16 | k13 | 01-10 09:00 | c4 carousel, read; clicks card 0, Buy on card 0 |
+| m18 | e17 | k14 | 01-10 09:00 | c4, only a read report (10:00): delivered and read |
+| m19 | e18 | k15 | 01-10 09:00 | c4, delivered, not read (k15's second entry into c4) |
+| m20 | e19 | k16 | 01-10 09:00 | c4 to DE, delivered and read |
+| m21, m22 | e20, e21 | k12, k13 | 01-15 12:00 | c5, read; k12 taps yes twice, k13 taps no |
+| m23 | e22 | k14 | 01-15 12:00 | c5, failed, 131049 (recipient_limit) |
+| m24 | e23 | k15 | 01-15 12:00 | c5, delivered, not read |
+| m25 | e24 | k16 | 01-15 12:00 | c5 to DE via snd1, failed, unknown code 999999; interrupted |
+| m26 | e25 | k12 | 01-20 08:00 | c6, delivered, not read |
+| m27 | e26 | k13 | 01-20 08:00 | c6, never reported: still pending as of 02-02 |
+| m28 | e27 | k14 | 01-25 10:00 | c7, read (the read report lands twice), clicked L5 |
+| m29 | e28 | k15 | 01-25 10:00 | c7, no read report but an `open`, clicked L5 |
+| m30 | e29 | k16 | 01-25 10:00 | c7, dropped, paused_template |
+
+m16 lands again on 01-11. Conversions: cv7 (12.50 EUR, m16) and cv9 (7.25 EUR, m17) and
+cv10 (30 USD, m18) carry their message; cv8 (a sign-up of k12, no revenue) goes to m16 by
+rule 2; cv11 (150 USD, k17, 01-02 17:00 local) goes to m32, the last delivered; cv12 is of
+an unknown contact k99 (orphan, unattributed); cv7 lands twice. A delivery report for an
+unknown provider message id `p-ghost` lands on 01-20 (orphan).
 """
 
 from __future__ import annotations
@@ -45,7 +81,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 CAMPAIGN_NAME = 'Robert\'); drop table sends;-- "summer" 🎉, 50% off'
-HANDLES = {f"k{n}": f"+1555000{n:04d}" for n in range(1, 12)}
+# The WhatsApp marketing campaigns of workspace w1 (retail) whose templates are compared.
+TEMPLATE_CAMPAIGNS = (
+    ("c4", "Carousel sale", "t2"),
+    ("c5", "Quick replies", "t3"),
+    ("c6", "Reminder", "t4"),
+    ("c7", "VIP", "t5"),
+)
+HANDLES = {f"k{n}": f"+1555000{n:04d}" for n in range(1, 18)}
+WESTCO_CONTACTS = ("k9", "k10", "k17")  # workspace w2 (Los Angeles); the others are in w1
+COUNTRIES = {"k16": "DE"}  # every other contact is in the US
 
 Row = Mapping[str, Any]
 
@@ -106,9 +151,9 @@ def _dimensions(landing: Path) -> None:
     contacts = [
         {
             "contact_id": contact,
-            "workspace_id": "w2" if contact in ("k9", "k10") else "w1",
+            "workspace_id": "w2" if contact in WESTCO_CONTACTS else "w1",
             "handle": handle,
-            "country": "US",
+            "country": COUNTRIES.get(contact, "US"),
             "is_internal": "true" if contact == "k7" else "false",
             "updated_at": "2024-12-01T00:00:00Z",
         }
@@ -118,11 +163,19 @@ def _dimensions(landing: Path) -> None:
     _write_jsonl(
         _folder(landing, "senders", day) / "senders.jsonl",
         [
-            {"sender_id": sender, "workspace_id": workspace, "channel": channel, "updated_at": day}
-            for sender, workspace, channel in (
-                ("snd1", "w1", "whatsapp"),
-                ("snd2", "w2", "sms"),
-                ("snd3", "w1", "instagram_dm"),
+            {
+                "sender_id": sender,
+                "workspace_id": workspace,
+                "channel": channel,
+                "display_name": name,
+                "updated_at": day,
+            }
+            for sender, workspace, channel, name in (
+                ("snd1", "w1", "whatsapp", None),
+                ("snd2", "w2", "sms", None),
+                ("snd3", "w1", "instagram_dm", None),
+                ("snd4", "w1", "whatsapp", "Acme WhatsApp 2"),
+                ("snd5", "w1", "email", "Acme mail"),  # never used
             )
         ],
     )
@@ -157,6 +210,27 @@ def _dimensions(landing: Path) -> None:
                 "status": "finished",
                 "updated_at": "2024-12-20T00:00:00Z",
             },
+            *(
+                {
+                    "campaign_id": campaign_id,
+                    "workspace_id": "w1",
+                    "name": name,
+                    "channel": "whatsapp",
+                    "status": "active",
+                    "template_id": template,
+                    "template_category": "marketing",
+                    "updated_at": "2024-12-20T00:00:00Z",
+                }
+                for campaign_id, name, template in TEMPLATE_CAMPAIGNS
+            ),
+            {
+                "campaign_id": "c8",
+                "workspace_id": "w2",
+                "name": "New Year SMS",
+                "channel": "sms",
+                "status": "finished",
+                "updated_at": "2024-12-20T00:00:00Z",
+            },
         ],
     )
     # c1 finishes on 01-10; a stale upsert (older updated_at) arriving later must not win.
@@ -175,6 +249,9 @@ def _dimensions(landing: Path) -> None:
         ("c1", "s4", "conversion_link", 3, "s2", "no"),
         ("c2", "s1", "message", 1, None, None),
         ("c3", "s1", "message", 1, None, None),
+        *((c, "s1", "message", 1, None, None) for c, _, _ in TEMPLATE_CAMPAIGNS),
+        ("c8", "s1", "message", 1, None, None),
+        ("c8", "s2", "message", 2, "s1", None),
     ]
     _write_jsonl(
         _folder(landing, "campaign_steps", day) / "steps.jsonl",
@@ -230,6 +307,31 @@ def _executions(landing: Path) -> None:
         add("2025-01-03", execution, "c2", contact, "step_reached", "2025-01-03T05:00:00Z", "s1")
     add("2025-01-02", "e13", "c3", "k11", "entered", "2025-01-02T09:00:00Z")
     add("2025-01-02", "e13", "c3", "k11", "step_reached", "2025-01-02T09:00:00Z", "s1")
+    # The other marts' campaigns (c4..c8), appended so the event ids above stay the same.
+    # c8 (Los Angeles): k17 enters at 2024-12-31 20:55 local time.
+    add(d1, "e30", "c8", "k17", "entered", "2025-01-01T04:55:00Z")
+    add(d1, "e30", "c8", "k17", "step_reached", "2025-01-01T04:55:00Z", "s1")
+    add(d2, "e30", "c8", "k17", "step_reached", "2025-01-02T18:00:00Z", "s2")
+    add(d2, "e30", "c8", "k17", "completed", "2025-01-02T18:05:00Z")
+    # c4: k15 enters on 01-02 (e14) and again on 01-10 (e18): a recurring campaign.
+    c4_entries = (
+        ("e14", "k15", "2025-01-02", "14:55", "15:01"),
+        *((f"e{n}", f"k{n - 3}", "2025-01-10", "08:55", "09:01") for n in range(15, 20)),
+    )
+    for execution, contact, day, start, end in c4_entries:
+        add(day, execution, "c4", contact, "entered", f"{day}T{start}:00Z")
+        add(day, execution, "c4", contact, "step_reached", f"{day}T{start}:00Z", "s1")
+        add(day, execution, "c4", contact, "completed", f"{day}T{end}:00Z")
+    other_entries = (
+        *((f"e{n}", "c5", f"k{n - 8}", "2025-01-15T11:55:00Z") for n in range(20, 25)),
+        ("e25", "c6", "k12", "2025-01-20T07:55:00Z"),
+        ("e26", "c6", "k13", "2025-01-20T07:55:00Z"),
+        *((f"e{n}", "c7", f"k{n - 13}", "2025-01-25T09:55:00Z") for n in range(27, 30)),
+    )
+    for execution, campaign, contact, at in other_entries:
+        add(at[:10], execution, campaign, contact, "entered", at)
+        add(at[:10], execution, campaign, contact, "step_reached", at, "s1")
+    add("2025-01-15", "e24", "c5", "k16", "interrupted", "2025-01-15T12:30:00Z")
 
     by_day: dict[str, list[Row]] = {}
     for n, (day, execution, campaign, contact, kind, step, branch, at, is_test) in enumerate(
@@ -331,6 +433,55 @@ def _sends(landing: Path) -> None:
         _folder(landing, "sends", "2025-01-04") / "sends.jsonl",
         [_send("m12", "e11", "c2", "k9", "2025-01-04T06:00:00Z", segments=1, **sms)],
     )
+    _other_sends(landing)
+
+
+def _other_sends(landing: Path) -> None:
+    """The sends of c4..c8, in files of their own (see the second table of the docstring)."""
+    sms = {"sender": "snd2", "channel": "sms"}
+    snd4 = {"sender": "snd4"}
+    jan10 = "2025-01-10T09:00:00Z"
+    c4_jan10 = [
+        _send(f"m{n}", f"e{n - 1}", "c4", f"k{n - 4}", jan10) for n in range(16, 21)
+    ]  # m16..m20 to k12..k16
+    days: dict[str, list[Row]] = {
+        # 2024-12-31 21:00 in Los Angeles.
+        "2025-01-01": [_send("m31", "e30", "c8", "k17", "2025-01-01T05:00:00Z", segments=1, **sms)],
+        "2025-01-02": [
+            _send("m15", "e14", "c4", "k15", "2025-01-02T15:00:00Z"),
+            _send("m32", "e30", "c8", "k17", "2025-01-02T18:00:00Z", step="s2", segments=2, **sms),
+        ],
+        "2025-01-10": c4_jan10,
+        # m16 lands again the next day.
+        "2025-01-11": [c4_jan10[0]],
+        "2025-01-15": [
+            *(
+                _send(f"m{n}", f"e{n - 1}", "c5", f"k{n - 9}", "2025-01-15T12:00:00Z", **snd4)
+                for n in range(21, 25)
+            ),  # m21..m24 to k12..k15 from snd4
+            _send("m25", "e24", "c5", "k16", "2025-01-15T12:00:00Z"),  # the DE contact, snd1
+        ],
+        "2025-01-20": [
+            _send("m26", "e25", "c6", "k12", "2025-01-20T08:00:00Z", **snd4),
+            _send("m27", "e26", "c6", "k13", "2025-01-20T08:00:00Z", **snd4),
+        ],
+        "2025-01-25": [
+            _send("m28", "e27", "c7", "k14", "2025-01-25T10:00:00Z", **snd4),
+            _send("m29", "e28", "c7", "k15", "2025-01-25T10:00:00Z", **snd4),
+            _send(
+                "m30",
+                "e29",
+                "c7",
+                "k16",
+                "2025-01-25T10:00:00Z",
+                outcome="dropped",
+                drop_reason="paused_template",
+                **snd4,
+            ),
+        ],
+    }
+    for day, rows in days.items():
+        _write_jsonl(_folder(landing, "sends", day) / "sends-other-marts.jsonl", rows)
 
 
 def _report(
@@ -373,6 +524,56 @@ def _delivery_reports(landing: Path) -> None:
     }
     for day, rows in days.items():
         _write_jsonl(_folder(landing, "delivery_reports", day) / "reports.jsonl", rows)
+    _other_delivery_reports(landing)
+
+
+def _other_delivery_reports(landing: Path) -> None:
+    def delivered(message: str, at: str, provider: str = "meta") -> Row:
+        return _report(message, "delivered", at, provider)
+
+    read_m28 = _report("m28", "read", "2025-01-25T10:02:00Z")
+    days: dict[str, list[Row]] = {
+        "2025-01-01": [delivered("m31", "2025-01-01T08:30:00Z", "twilio")],
+        "2025-01-02": [
+            delivered("m15", "2025-01-02T15:01:00Z"),
+            _report("m15", "read", "2025-01-02T15:30:00Z"),
+        ],
+        "2025-01-03": [delivered("m32", "2025-01-02T18:01:00Z", "twilio")],
+        "2025-01-10": [
+            delivered("m16", "2025-01-10T09:01:00Z"),
+            _report("m16", "read", "2025-01-10T09:05:00Z"),
+            delivered("m17", "2025-01-10T09:01:00Z"),
+            _report("m17", "read", "2025-01-10T09:30:00Z"),
+            # m18: only a read report, which also delivers it.
+            _report("m18", "read", "2025-01-10T10:00:00Z"),
+            delivered("m19", "2025-01-10T09:02:00Z"),
+            delivered("m20", "2025-01-10T09:03:00Z"),
+            _report("m20", "read", "2025-01-10T09:10:00Z"),
+        ],
+        "2025-01-15": [
+            delivered("m21", "2025-01-15T12:01:00Z"),
+            _report("m21", "read", "2025-01-15T12:05:00Z"),
+            delivered("m22", "2025-01-15T12:01:00Z"),
+            _report("m22", "read", "2025-01-15T12:10:00Z"),
+            _report("m23", "failed", "2025-01-15T12:01:00Z", error_code="131049"),
+            delivered("m24", "2025-01-15T12:02:00Z"),
+            # A code the seed does not list: reason unknown.
+            _report("m25", "failed", "2025-01-15T12:01:00Z", error_code="999999"),
+        ],
+        "2025-01-20": [
+            delivered("m26", "2025-01-20T08:01:00Z"),
+            # No send has this provider message id: an orphan.
+            delivered("ghost", "2025-01-20T08:01:00Z"),
+        ],
+        "2025-01-25": [
+            delivered("m28", "2025-01-25T10:01:00Z"),
+            read_m28,
+            delivered("m29", "2025-01-25T10:01:00Z"),
+        ],
+        "2025-01-26": [read_m28],  # the same report, delivered twice
+    }
+    for day, rows in days.items():
+        _write_jsonl(_folder(landing, "delivery_reports", day) / "reports-other-marts.jsonl", rows)
 
 
 def _engagement(
@@ -464,6 +665,86 @@ def _engagements(landing: Path) -> None:
     }
     for day, rows in days.items():
         _write_jsonl(_folder(landing, "engagements", day) / "engagements.jsonl", rows)
+    _other_engagements(landing)
+
+
+def _other_engagements(landing: Path) -> None:
+    def on(message: str, execution: str, campaign: str) -> dict[str, str]:
+        return {"message_id": message, "execution_id": execution, "campaign": campaign}
+
+    def card_click(gid: str, contact: str, at: str, card: int, **link: Any) -> Row:
+        return _engagement(
+            gid,
+            "click",
+            contact,
+            at,
+            link_id="shop",
+            url=f"https://example.com/shop?card={card}",
+            card_index=card,
+            **link,
+        )
+
+    def button(gid: str, contact: str, at: str, button_id: str, **extra: Any) -> Row:
+        label = {"buy": "Buy", "yes": "Yes", "no": "No"}[button_id]
+        return _engagement(
+            gid, "button_click", contact, at, button_id=button_id, button_label=label, **extra
+        )
+
+    m16, m17 = on("m16", "e15", "c4"), on("m17", "e16", "c4")
+    m21, m22 = on("m21", "e20", "c5"), on("m22", "e21", "c5")
+    days: dict[str, list[Row]] = {
+        "2025-01-02": [
+            _engagement(
+                "g10",
+                "click",
+                "k15",
+                "2025-01-02T16:00:00Z",
+                link_id="L3",
+                url="https://example.com/preview",
+                **on("m15", "e14", "c4"),
+            ),
+        ],
+        # The carousel of c4: k12 clicks card 0 twice and card 1 once, k13 card 0.
+        "2025-01-10": [
+            card_click("g11", "k12", "2025-01-10T09:10:00Z", 0, **m16),
+            card_click("g12", "k12", "2025-01-10T09:12:00Z", 1, **m16),
+            card_click("g13", "k12", "2025-01-10T09:20:00Z", 0, **m16),
+            button("g14", "k12", "2025-01-10T09:15:00Z", "buy", card_index=1, **m16),
+            card_click("g15", "k13", "2025-01-10T09:40:00Z", 0, **m17),
+            button("g16", "k13", "2025-01-10T09:45:00Z", "buy", card_index=0, **m17),
+            # A test click: excluded everywhere.
+            card_click("g24", "k12", "2025-01-10T09:50:00Z", 0, is_test=True, **m16),
+        ],
+        # The quick replies of c5: k12 taps yes twice, k13 taps no.
+        "2025-01-15": [
+            button("g17", "k12", "2025-01-15T12:06:00Z", "yes", **m21),
+            button("g18", "k12", "2025-01-15T12:08:00Z", "yes", **m21),
+            button("g19", "k13", "2025-01-15T12:20:00Z", "no", **m22),
+        ],
+        "2025-01-25": [
+            _engagement(
+                "g20",
+                "click",
+                "k14",
+                "2025-01-25T10:03:00Z",
+                link_id="L5",
+                url="https://example.com/vip",
+                **on("m28", "e27", "c7"),
+            ),
+            _engagement("g21", "open", "k15", "2025-01-25T11:00:00Z", **on("m29", "e28", "c7")),
+            _engagement(
+                "g22",
+                "click",
+                "k15",
+                "2025-01-25T11:01:00Z",
+                link_id="L5",
+                url="https://example.com/vip",
+                **on("m29", "e28", "c7"),
+            ),
+        ],
+    }
+    for day, rows in days.items():
+        _write_jsonl(_folder(landing, "engagements", day) / "engagements-other-marts.jsonl", rows)
 
 
 def _conversions(landing: Path) -> None:
@@ -504,6 +785,52 @@ def _conversions(landing: Path) -> None:
     }
     for day, rows in days.items():
         _write_jsonl(_folder(landing, "conversions", day) / "conversions.jsonl", rows)
+
+    cv7 = conversion(
+        "cv7",
+        "w1",
+        "k12",
+        "2025-01-10T10:00:00Z",
+        message_id="m16",
+        revenue="12.50",
+        currency="EUR",
+    )
+    other_days: dict[str, list[Row]] = {
+        # k17 (Los Angeles) buys at 01-02 17:00 local; cv11 goes to m32, the last delivered.
+        "2025-01-03": [
+            conversion("cv11", "w2", "k17", "2025-01-03T01:00:00Z", revenue=150, currency="USD")
+        ],
+        "2025-01-10": [
+            cv7,
+            # A sign-up without revenue: rule 2, k12's only delivered message by then is m16.
+            {**conversion("cv8", "w1", "k12", "2025-01-10T11:00:00Z"), "event_name": "signup"},
+            conversion(
+                "cv10",
+                "w1",
+                "k14",
+                "2025-01-10T12:00:00Z",
+                message_id="m18",
+                revenue=30,
+                currency="USD",
+            ),
+        ],
+        "2025-01-11": [
+            conversion(
+                "cv9",
+                "w1",
+                "k13",
+                "2025-01-11T10:00:00Z",
+                message_id="m17",
+                revenue="7.25",
+                currency="EUR",
+            ),
+            cv7,  # lands again
+        ],
+        # Of a contact nobody knows: an orphan, and unattributed.
+        "2025-01-20": [conversion("cv12", "w1", "k99", "2025-01-20T10:00:00Z")],
+    }
+    for day, rows in other_days.items():
+        _write_jsonl(_folder(landing, "conversions", day) / "conversions-other-marts.jsonl", rows)
 
 
 def build_landing(landing: Path) -> Path:

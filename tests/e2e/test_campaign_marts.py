@@ -309,7 +309,8 @@ def test_the_step_funnel_has_the_hand_computed_numbers(runs: Runs) -> None:
         "conversions",
         "dropoff_rate",
     )
-    assert set(runs.funnel_c) == set(expected)
+    # c4..c8 are the other marts' campaigns (test_other_marts.py).
+    assert {key for key in runs.funnel_c if key[0] in ("c1", "c2", "c3")} == set(expected)
     for key, values in expected.items():
         _assert_columns(runs.funnel_c[key], dict(zip(columns, values, strict=True)), str(key))
 
