@@ -14,7 +14,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
-EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 # The dbt installed beside the running interpreter, found without relying on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 

@@ -5,6 +5,7 @@ asset downstream in the run, publication included. `warn` expectations are repor
 Frames are small aggregates built by DuckDB; GX validates them with its pandas datasource.
 """
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -198,13 +199,10 @@ GUARDED_MARTS: list[GuardedAsset] = [
 
 mart_checks: list[dg.AssetChecksDefinition] = [build_checks(g) for g in GUARDED_MARTS]
 
-_QUARANTINE_SUITES: dict[float, gx.ExpectationSuite] = {}
 
-
+@functools.cache
 def _quarantine_suite(max_share: float) -> gx.ExpectationSuite:
-    if max_share not in _QUARANTINE_SUITES:
-        _QUARANTINE_SUITES[max_share] = quarantine.build_suite(max_share)
-    return _QUARANTINE_SUITES[max_share]
+    return quarantine.build_suite(max_share)
 
 
 def quarantine_check_specs(asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:

@@ -37,6 +37,8 @@ _LINE_DELIMITER = chr(31)
 # A row of a CSV or Parquet file becomes a JSON object through this alias; a name no
 # upstream column will have, since `to_json(alias)` would pick such a column instead.
 _ROW_ALIAS = "_cw_row"
+# The contract's latest acceptable timestamp: the arrival date + 1 day (00:00 UTC).
+_LATEST_TIMESTAMP = "(cast($arrival_date as timestamp) + interval 1 day)"
 # Epoch seconds outside [1970, 3000) are not timestamps any provider sends.
 _MAX_EPOCH_SECONDS = 32503680000
 
@@ -208,7 +210,7 @@ def _field_errors(field: Field) -> list[tuple[str, str]]:
         errors.append((f"{name} not in ({allowed})", f"invalid_enum:{field.name}"))
     elif field.kind is FieldType.TIMESTAMP:
         errors.append((f"{raw} is not null and {name} is null", f"invalid_timestamp:{field.name}"))
-        errors.append((f"{name} > $max_ts", f"future_timestamp:{field.name}"))
+        errors.append((f"{name} > {_LATEST_TIMESTAMP}", f"future_timestamp:{field.name}"))
     elif field.kind in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.BOOLEAN):
         errors.append((f"{raw} is not null and {name} is null", f"invalid_type:{field.name}"))
     if field.required_when is not None:
@@ -233,8 +235,8 @@ def _field_errors(field: Field) -> list[tuple[str, str]]:
 def typed_rows_sql(source: Source) -> str:
     """`create temp table _cw_typed` from `_cw_docs`: typed columns plus a `reason` column.
 
-    `reason` is NULL for a valid row, else the first rule it breaks. `$max_ts` is the
-    latest acceptable timestamp (the arrival date + 1 day), bound by the caller.
+    `reason` is NULL for a valid row, else the first rule it breaks. The caller binds
+    `$arrival_date`, which bounds the latest acceptable timestamp.
     """
     texts = ",\n        ".join(
         f"{_text(f)} as {quote_ident('_text_' + f.name)}" for f in source.fields
@@ -346,8 +348,7 @@ def ingest_partition(
             [index, landed.relative_path, landed.file_format, error],
         )
 
-    max_ts = "(cast($arrival_date as timestamp) + interval 1 day)"
-    conn.execute(typed_rows_sql(source).replace("$max_ts", max_ts), {"arrival_date": arrival_date})
+    conn.execute(typed_rows_sql(source), {"arrival_date": arrival_date})
     params = {"source": source.name, "arrival_date": arrival_date}
     conn.execute("begin transaction")
     try:

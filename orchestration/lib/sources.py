@@ -7,7 +7,7 @@ generator and the tests use it to stay in step with what the ingest accepts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -63,11 +63,6 @@ class Source:
     key: tuple[str, ...]
     is_dimension: bool = False
     description: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
 
 
 CHANNELS = ("instagram_dm", "messenger", "whatsapp", "sms", "mms", "push", "email")
