@@ -49,6 +49,10 @@ class Field:
     required_when: tuple[str, str] | None = None
     # Required only when another field is not null, e.g. currency when revenue is set.
     required_with: str | None = None
+    # The smallest value an integer field may take, e.g. 1 for a step's position.
+    min_value: int | None = None
+    # Set only when another field has a given value, NULL otherwise, e.g. segments on SMS.
+    only_when: tuple[str, str] | None = None
 
     @property
     def is_id(self) -> bool:
@@ -112,7 +116,7 @@ SOURCES: dict[str, Source] = {
                 Field("industry", T.STRING),
                 Field("timezone", T.STRING),
                 Field("plan", T.STRING),
-                Field("monthly_contact_limit", T.INTEGER),
+                Field("monthly_contact_limit", T.INTEGER, min_value=0),
                 Field("updated_at", T.TIMESTAMP, required=True),
             ),
             key=("workspace_id",),
@@ -157,7 +161,7 @@ SOURCES: dict[str, Source] = {
                 Field("status", T.ENUM, required=True, allowed=CAMPAIGN_STATUSES),
                 Field("template_id", T.ID),
                 Field("template_category", T.ENUM, allowed=TEMPLATE_CATEGORIES),
-                Field("conversion_window_hours", T.INTEGER),
+                Field("conversion_window_hours", T.INTEGER, min_value=0),
                 Field("created_at", T.TIMESTAMP),
                 Field("updated_at", T.TIMESTAMP, required=True),
             ),
@@ -171,7 +175,7 @@ SOURCES: dict[str, Source] = {
                 Field("campaign_id", T.ID, required=True),
                 Field("step_id", T.ID, required=True),
                 Field("step_type", T.ENUM, required=True, allowed=STEP_TYPES),
-                Field("step_order", T.INTEGER, required=True),
+                Field("step_order", T.INTEGER, required=True, min_value=1),
                 Field("parent_step_id", T.ID),
                 Field("branch_label", T.STRING),
                 Field("name", T.STRING),
@@ -217,7 +221,7 @@ SOURCES: dict[str, Source] = {
                 ),
                 Field("provider", T.STRING),
                 Field("provider_message_id", T.ID, required_when=("outcome", "accepted")),
-                Field("segments", T.INTEGER),
+                Field("segments", T.INTEGER, min_value=1, only_when=("channel", "sms")),
                 Field("is_initial", T.BOOLEAN),
                 Field("is_test", T.BOOLEAN),
             ),
@@ -252,7 +256,7 @@ SOURCES: dict[str, Source] = {
                 Field("occurred_at", T.TIMESTAMP, required=True),
                 Field("link_id", T.ID),
                 Field("url", T.STRING),
-                Field("card_index", T.INTEGER),
+                Field("card_index", T.INTEGER, min_value=0),
                 Field("button_id", T.ID),
                 Field("button_label", T.STRING),
                 Field("opt_out_method", T.ENUM, allowed=OPT_OUT_METHODS),
@@ -331,9 +335,18 @@ create table if not exists {RAW_SCHEMA}.{LANDED_FILES_TABLE} (
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
-    is_unreadable boolean not null
+    is_unreadable boolean not null,
+    file_bytes bigint,
+    -- an unreadable file's rows, estimated from its size (null for a file that was read)
+    rows_estimated bigint
 )
 """
+
+# Warehouses made before these columns existed get them (null for the files they hold).
+LANDED_FILES_MIGRATIONS = (
+    f"alter table {RAW_SCHEMA}.{LANDED_FILES_TABLE} add column if not exists file_bytes bigint",
+    f"alter table {RAW_SCHEMA}.{LANDED_FILES_TABLE} add column if not exists rows_estimated bigint",
+)
 
 
 def all_raw_ddl() -> list[str]:
@@ -343,4 +356,5 @@ def all_raw_ddl() -> list[str]:
         *(raw_table_ddl(s) for s in SOURCES.values()),
         QUARANTINE_DDL,
         LANDED_FILES_DDL,
+        *LANDED_FILES_MIGRATIONS,
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib.ingest import configure, file_format, ingest_partition
+from orchestration.lib.ingest import configure, emptied_days, ingest_partition
 from orchestration.lib.sources import SOURCES, all_raw_ddl
 
 DAY = date(2024, 3, 10)
@@ -61,13 +62,6 @@ def _quarantine(conn: duckdb.DuckDBPyConnection) -> list[tuple]:
     return conn.execute(
         "select source_file, source_row, reason from raw.quarantine order by all"
     ).fetchall()
-
-
-def test_file_format_is_taken_from_the_extension() -> None:
-    assert file_format(Path("a.jsonl.gz")) == "jsonl"
-    assert file_format(Path("a.CSV.gz")) == "csv"
-    assert file_format(Path("a.parquet")) == "parquet"
-    assert file_format(Path("a.json")) == "unsupported"
 
 
 def test_every_format_is_read_and_typed_in_utc(conn, tmp_path: Path) -> None:
@@ -233,3 +227,201 @@ def test_sql_in_values_is_data_not_code(conn, tmp_path: Path) -> None:
     _ingest(conn, tmp_path, "campaigns")
     assert conn.execute("select name from raw.campaigns").fetchone() == (name,)
     assert conn.execute("select count(*) from raw.sends").fetchone() == (0,)
+
+
+def test_a_line_of_any_length_is_judged_alone_and_costs_no_other_line(conn, tmp_path: Path) -> None:
+    """A 20 MB line is ten times DuckDB's default line limit; plain and gzipped alike."""
+    giant_valid = _send("giant", provider="x" * 20_000_000)
+    giant_broken = '{"message_id": "' + "y" * 3_000_000
+    rows = [_send("m1"), giant_valid, giant_broken, _send("m2")]
+    _write_jsonl(_day_dir(tmp_path) / "a.jsonl", rows)
+    _write_jsonl(_day_dir(tmp_path) / "b.jsonl.gz", rows)
+
+    result = _ingest(conn, tmp_path)
+
+    assert (result.rows_read, result.rows_loaded, result.unreadable_files) == (8, 6, 0)
+    loaded = conn.execute(
+        "select _source_file, _source_row, message_id, length(provider) from raw.sends order by all"
+    ).fetchall()
+    assert [r[1:] for r in loaded] == [
+        (1, "m1", None),
+        (2, "giant", 20_000_000),
+        (4, "m2", None),
+    ] * 2
+    assert [r[1:] for r in _quarantine(conn)] == [(3, "not_json"), (3, "not_json")]
+
+
+def test_line_numbers_hold_across_crlf_blank_and_non_utf8_lines(conn, tmp_path: Path) -> None:
+    day = _day_dir(tmp_path)
+    day.mkdir(parents=True)
+    line = lambda m: json.dumps(_send(m)).encode()  # noqa: E731
+    (day / "a.jsonl").write_bytes(
+        line("m1")
+        + b"\r\n"
+        + b"\n"
+        + b'{"message_id": "\xff"}\n'
+        + line("m4")
+        + b"\n"
+        + b'{"control": "a\x1fb"}\n'
+        + line("m6")
+    )
+
+    _ingest(conn, tmp_path)
+
+    loaded = conn.execute("select _source_row, message_id from raw.sends order by 1").fetchall()
+    assert loaded == [(1, "m1"), (4, "m4"), (6, "m6")]
+    assert [r[1:] for r in _quarantine(conn)] == [
+        (3, "not_json: invalid encoding"),
+        (5, "not_json"),  # raw control characters are not JSON
+    ]
+    raw = conn.execute("select raw_text from raw.quarantine where source_row = 5").fetchone()
+    assert raw == ('{"control": "a\x1fb"}',)  # whole, control character and all
+
+
+def test_a_csv_row_after_an_unparseable_one_keeps_its_own_number(conn, tmp_path: Path) -> None:
+    (_day_dir(tmp_path)).mkdir(parents=True)
+    (_day_dir(tmp_path) / "a.csv").write_text(
+        "message_id,execution_id,campaign_id,contact_id,channel,attempted_at,outcome,"
+        "provider_message_id\n"
+        "m1,e1,c1,k1,sms,2024-03-10 09:00:00,accepted,p1\n"
+        "m2,e1,c1,k1,sms,2024-03-10 09:00:00,accepted,p2,surplus\n"
+        "m3,e1,c1,k1,sms,2024-03-10 09:00:00,accepted,p3\n"
+    )
+    _ingest(conn, tmp_path)
+    loaded = conn.execute("select _source_row, message_id from raw.sends order by 1").fetchall()
+    assert loaded == [(2, "m1"), (4, "m3")]
+
+
+def test_file_names_are_read_literally_never_as_patterns(conn, tmp_path: Path) -> None:
+    """A landing root with `=` in it is not read as Hive partitions either."""
+    landing = tmp_path / "env=prod"
+    day = _day_dir(landing)
+    _write_jsonl(day / "*.jsonl", [_send("star")])
+    _write_jsonl(day / "[ab].jsonl", [_send("bracket")])
+    _write_jsonl(day / "a.jsonl", [_send(f"a{n}") for n in range(20)])
+    _write_jsonl(day / "b.jsonl", [_send(f"b{n}") for n in range(20)])
+
+    result = _ingest(conn, landing)
+
+    assert (result.files, result.rows_loaded) == (4, 42)
+    counts = conn.execute(
+        "select _source_file, count(*) from raw.sends group by all order by all"
+    ).fetchall()
+    assert counts == [
+        ("sends/2024-03-10/*.jsonl", 1),
+        ("sends/2024-03-10/[ab].jsonl", 1),
+        ("sends/2024-03-10/a.jsonl", 20),
+        ("sends/2024-03-10/b.jsonl", 20),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"segments": 2.5}, "invalid_type:segments"),
+        ({"segments": "2.0"}, "invalid_type:segments"),
+        ({"segments": 1e3}, "invalid_type:segments"),
+        ({"segments": 0}, "out_of_range:segments (less than 1)"),
+        ({"segments": -3}, "out_of_range:segments (less than 1)"),
+        (
+            {"channel": "mms", "segments": 1},
+            "not_applicable:segments (set only when channel is sms)",
+        ),
+        ({"segments": 3}, None),
+        ({"segments": " 3"}, None),
+        ({"channel": "mms"}, None),
+    ],
+)
+def test_integers_are_exact_and_within_the_contract(
+    conn, tmp_path: Path, overrides: dict[str, object], reason: str | None
+) -> None:
+    _write_jsonl(_day_dir(tmp_path) / "a.jsonl", [_send("m1", **overrides)])
+    _ingest(conn, tmp_path)
+    assert [r[2] for r in _quarantine(conn)] == ([reason] if reason else [])
+
+
+@pytest.mark.parametrize(
+    ("revenue", "stored"),
+    [("12.5", "12.5000"), (12.3456, "12.3456"), ("1e2", "100.0000"), ("12.34567", None)],
+)
+def test_a_decimal_is_never_rounded(conn, tmp_path: Path, revenue: object, stored) -> None:
+    row = {
+        "conversion_id": "v1",
+        "workspace_id": "w1",
+        "contact_id": "k1",
+        "event_name": "purchase",
+        "occurred_at": "2024-03-10T09:00:00Z",
+        "revenue": revenue,
+        "currency": "EUR",
+    }
+    _write_jsonl(_day_dir(tmp_path, "conversions") / "a.jsonl", [row])
+    _ingest(conn, tmp_path, "conversions")
+    values = conn.execute("select cast(revenue as varchar) from raw.conversions").fetchall()
+    if stored is None:
+        assert values == []
+        assert [r[2] for r in _quarantine(conn)] == ["invalid_type:revenue"]
+    else:
+        assert values == [(stored,)]
+
+
+def test_a_truncated_gzip_counts_at_least_the_lines_it_held(conn, tmp_path: Path) -> None:
+    day = _day_dir(tmp_path)
+    _write_jsonl(day / "good.jsonl.gz", [_send(f"g{n}") for n in range(100)])
+    full = gzip.compress(
+        ("\n".join(json.dumps(_send(f"t{n}")) for n in range(2000)) + "\n").encode()
+    )
+    (day / "truncated.jsonl.gz").write_bytes(full[: len(full) // 2])
+
+    result = _ingest(conn, tmp_path)
+
+    assert (result.rows_loaded, result.unreadable_files) == (100, 1)
+    assert 900 <= result.rows_estimated_unreadable < 2000
+    assert conn.execute(
+        "select reason from raw.quarantine where source_file like '%truncated%'"
+    ).fetchall() == [("unreadable_file: jsonl.gz: the gzip stream is truncated or corrupt",)]
+
+
+def test_an_unreadable_file_is_estimated_from_its_size_against_the_days_other_files(
+    conn, tmp_path: Path
+) -> None:
+    day = _day_dir(tmp_path)
+    _write_jsonl(day / "good.jsonl", [_send(f"g{n}") for n in range(100)])
+    good_bytes = (day / "good.jsonl").stat().st_size
+    # Three times the size of the good file, but not gzip at all.
+    (day / "broken.jsonl.gz").write_bytes(b"x" * good_bytes * 3)
+    (day / "notes.txt").write_text("not data")
+
+    result = _ingest(conn, tmp_path)
+
+    estimates = dict(
+        conn.execute(
+            "select source_file, rows_estimated from raw.landed_files where is_unreadable"
+        ).fetchall()
+    )
+    assert estimates == {"sends/2024-03-10/broken.jsonl.gz": 300, "sends/2024-03-10/notes.txt": 1}
+    assert result.rows_estimated_unreadable == 301
+
+
+def test_a_file_outside_the_landing_root_is_refused_with_a_record(conn, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    outside = tmp_path / "elsewhere.jsonl"
+    _write_jsonl(outside, [_send("secret")])
+    _write_jsonl(_day_dir(landing) / "a.jsonl", [_send("m1")])
+    os.symlink(outside, _day_dir(landing) / "b.jsonl")
+
+    result = _ingest(conn, landing)
+
+    assert (result.rows_loaded, result.unreadable_files) == (1, 1)
+    assert conn.execute("select reason_code, reason from raw.quarantine").fetchall() == [
+        ("refused_file", "refused_file: a link to a file outside the landing root")
+    ]
+
+
+def test_a_day_that_held_rows_and_is_now_empty_is_found(conn, tmp_path: Path) -> None:
+    _write_jsonl(_day_dir(tmp_path) / "a.jsonl", [_send("m1")])
+    _ingest(conn, tmp_path)
+    other = date(2024, 3, 11)
+
+    assert emptied_days(conn, "sends", {DAY: [], other: []}) == [DAY]
+    assert emptied_days(conn, "sends", {DAY: ["a file"]}) == []
+    assert emptied_days(conn, "engagements", {DAY: []}) == []

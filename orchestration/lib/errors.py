@@ -1,0 +1,71 @@
+"""Failures an operator can act on, and one line that says why for any other error.
+
+A pipeline step that meets an expected failure (a full disk, a locked file, a landing root
+that does not exist) raises `PipelineError` with a sentence an operator can act on; the
+command prints that sentence instead of a traceback. `explain` turns any other exception
+into the same kind of line: what was being done, and the first line of the cause.
+"""
+
+from __future__ import annotations
+
+import errno
+
+# Substrings of DuckDB's and SQLite's messages that mean the same as an OS error number:
+# DuckDB reports a full disk as an IO Error with the C library's text, not as an OSError.
+_MESSAGE_ERRNOS: tuple[tuple[str, int], ...] = (
+    ("no space left on device", errno.ENOSPC),
+    ("database or disk is full", errno.ENOSPC),
+    ("disk quota exceeded", errno.EDQUOT),
+    ("permission denied", errno.EACCES),
+    ("read-only file system", errno.EROFS),
+)
+
+_PLAIN_WORDS: dict[int, str] = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "read-only file system",
+    errno.ENOENT: "no such file or folder",
+}
+
+
+class PipelineError(Exception):
+    """An expected failure, whose message is the one line the operator reads."""
+
+
+def error_number(exc: BaseException) -> int | None:
+    """The OS error behind `exc` (or its causes), also when only its message says so."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno is not None:
+            return current.errno
+        text = str(current).lower()
+        for needle, number in _MESSAGE_ERRNOS:
+            if needle in text:
+                return number
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an exception's message, or its class name."""
+    for line in str(exc).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(exc).__name__
+
+
+def explain(exc: BaseException, doing: str) -> str:
+    """One line for an operator: "disk full writing serving.duckdb", or the cause's first line.
+
+    `doing` says what the step was doing, e.g. "writing serving.duckdb".
+    """
+    if isinstance(exc, PipelineError):
+        return first_line(exc)
+    number = error_number(exc)
+    if number in _PLAIN_WORDS:
+        return f"{_PLAIN_WORDS[number]} {doing}"
+    return f"{doing} failed: {first_line(exc)}"
