@@ -1,8 +1,10 @@
 """Quarantined input per source and arrival day: any warns, more than a share blocks.
 
-An unreadable file's row count is unknown (`rows_read` is 0 for it), so it counts as one row
-read and one quarantined: a day whose only files are unreadable then shows a share of 1 and
-blocks, instead of dividing by zero and passing.
+An unreadable (or refused) file counts at the rows the ingest estimated it held
+(`rows_estimated`, from its size against the day's readable files, or the lines it held
+before it broke), read and quarantined: losing a file is as serious as losing its rows. A
+file recorded before estimates existed counts as one row, so a day of only unreadable files
+still shows a share of 1 and blocks.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ files as (
     select
         source,
         arrival_date,
-        case when is_unreadable then 1 else rows_read end as rows_read,
-        case when is_unreadable then 1 else rows_quarantined end as rows_quarantined
+        case when is_unreadable then coalesce(rows_estimated, 1) else rows_read end
+            as rows_read,
+        case when is_unreadable then coalesce(rows_estimated, 1) else rows_quarantined end
+            as rows_quarantined
     from raw.landed_files
     where source = ? and arrival_date >= ? and arrival_date < ?
 ),

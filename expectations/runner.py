@@ -46,6 +46,8 @@ class ExpectationOutcome:
     observed_value: Any = None  # set by aggregate expectations (max, sum, ...)
     unexpected_sample: tuple[Any, ...] = ()
     error: str | None = None  # the expectation could not run (e.g. a missing column)
+    column: str | None = None  # the column a column expectation judges
+    unexpected_rows: tuple[int, ...] = ()  # positions in the frame of the first unexpected rows
 
     @property
     def blocks(self) -> bool:
@@ -107,7 +109,8 @@ def run_suite(suite: gx.ExpectationSuite, frame: pd.DataFrame) -> SuiteOutcome:
         raise ValueError(f"suite {suite.name!r} repeats an expectation name: {names}")
     with _LOCK:
         batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format="SUMMARY")
+        # COMPLETE adds the unexpected rows' index; frames are small aggregates.
+        result = batch.validate(suite, result_format="COMPLETE")
     # GX does not keep the suite's order in its results; the names restore it.
     by_name = {_meta(r.expectation_config.meta)[0]: _outcome(r) for r in result.results}
     return SuiteOutcome(suite_name=suite.name, expectations=tuple(by_name[n] for n in names))
@@ -141,6 +144,7 @@ def _outcome(result: ExpectationValidationResult) -> ExpectationOutcome:
     error = _error(result.exception_info)
     count = details.get("unexpected_count")
     sample = details.get("partial_unexpected_list") or ()
+    indexes = details.get("unexpected_index_list") or ()
     return ExpectationOutcome(
         name=name,
         severity=severity,
@@ -150,7 +154,13 @@ def _outcome(result: ExpectationValidationResult) -> ExpectationOutcome:
         observed_value=_plain(details.get("observed_value")),
         unexpected_sample=tuple(_plain(v) for v in list(sample)[:_SAMPLE_SIZE]),
         error=error,
+        column=config.kwargs.get("column"),
+        unexpected_rows=tuple(int(i) for i in list(indexes)[:_SAMPLE_SIZE] if _is_int(i)),
     )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(_plain(value), int)
 
 
 def _error(exception_info: Mapping[str, Any] | None) -> str | None:

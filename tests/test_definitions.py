@@ -8,7 +8,7 @@ import pytest
 from orchestration.definitions import defs
 from orchestration.defs.publication import MART_KEYS
 from orchestration.defs.schedules import ingest_transform_publish_job
-from orchestration.lib.sources import SOURCE_NAMES
+from orchestration.lib.sources import SOURCE_NAMES, SOURCES
 
 # The counts the period marts (and mart_channel_daily) share with the summary.
 _PERIOD_COUNTS = (
@@ -147,11 +147,21 @@ def test_one_raw_asset_per_landing_source_named_like_the_dbt_source() -> None:
     assert "serving/marts" in keys
 
 
-def test_every_raw_asset_carries_the_quarantine_checks(job: dg.JobDefinition) -> None:
+def test_every_raw_asset_carries_the_quarantine_and_layout_checks(job: dg.JobDefinition) -> None:
     checks = {(c.asset_key.to_user_string(), c.name) for c in _check_keys(job)}
     for name in SOURCE_NAMES:
         assert (f"raw/{name}", "no_rows_quarantined") in checks
         assert (f"raw/{name}", "quarantined_share_within_limit") in checks
+        assert (f"raw/{name}", "landing_layout_recognised") in checks
+
+
+def test_event_sources_carry_the_volume_check_and_dimensions_do_not(
+    job: dg.JobDefinition,
+) -> None:
+    checked = {
+        c.asset_key.path[-1] for c in _check_keys(job) if c.name == "volume_within_recent_norm"
+    }
+    assert checked == {s.name for s in SOURCES.values() if not s.is_dimension}
 
 
 def test_the_job_runs_every_great_expectations_check_on_the_marts(job: dg.JobDefinition) -> None:
@@ -193,6 +203,8 @@ def test_blocking_checks_are_the_error_expectations(job: dg.JobDefinition) -> No
     }
     assert specs[("raw/sends", "quarantined_share_within_limit")].blocking
     assert not specs[("raw/sends", "no_rows_quarantined")].blocking
+    assert not specs[("raw/sends", "volume_within_recent_norm")].blocking
+    assert not specs[("raw/sends", "landing_layout_recognised")].blocking
     assert specs[("marts/mart_campaign_summary", "contacts_add_up_to_audience")].blocking
 
 

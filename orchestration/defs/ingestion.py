@@ -5,25 +5,45 @@ dagster-dbt draws the edges to the staging models by itself.
 """
 
 import dagster as dg
+from pydantic import Field
 
+from orchestration.defs.failures import failure_explained
 from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
-from orchestration.defs.quality import quarantine_check_results, quarantine_check_specs
+from orchestration.defs.raw_checks import raw_check_results, raw_check_specs, raw_key
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
-from orchestration.lib.ingest import ingest_partition
+from orchestration.lib.errors import PipelineError
+from orchestration.lib.ingest import emptied_days, ingest_partition
+from orchestration.lib.landing import (
+    check_landing_root,
+    describe_skipped,
+    list_landed_files,
+    unrecognised_entries,
+)
 from orchestration.lib.sources import SOURCES, Source, all_raw_ddl
 
 
-def build_raw_asset(source: Source) -> dg.AssetsDefinition:
-    key = dg.AssetKey(["raw", source.name])
+class IngestConfig(dg.Config):
+    """How a run ingests its arrival dates."""
 
+    allow_empty_days: bool = Field(
+        default=False,
+        description=(
+            "Replace an arrival date that already held rows with nothing when its folder is "
+            "now missing or empty. Off, such a run fails instead: a mistyped or unmounted "
+            "landing folder must not wipe what was ingested."
+        ),
+    )
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     @dg.asset(
-        key=key,
+        key=raw_key(source),
         partitions_def=arrival_days,
         backfill_policy=single_run,
         pool=WAREHOUSE_POOL,
         group_name="raw",
         kinds={"duckdb"},
-        check_specs=quarantine_check_specs(key),
+        check_specs=raw_check_specs(source),
         description=(
             f"{source.description} Rows of `<landing>/{source.name}/<arrival date>/` typed and "
             "validated by the landing contract; invalid rows and unreadable files go to "
@@ -31,21 +51,39 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         ),
     )
     def raw_source(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         dates = arrival_dates(context.partition_time_window)
-        with warehouse.connect() as conn:
-            for statement in all_raw_ddl():
-                conn.execute(statement)
-            results = [ingest_partition(conn, source, warehouse.landing, day) for day in dates]
-            checks = quarantine_check_results(
-                conn, key, source.name, dates, warehouse.max_quarantine_share
-            )
+        landing = warehouse.landing
+        with failure_explained(f"ingesting {source.name}"):
+            check_landing_root(landing)
+            files_by_day = {day: list_landed_files(landing, source.name, day) for day in dates}
+            skipped = unrecognised_entries(landing, source.name, dates)
+            with warehouse.connect() as conn:
+                for statement in all_raw_ddl():
+                    conn.execute(statement)
+                emptied = emptied_days(conn, source.name, files_by_day)
+                if emptied and not config.allow_empty_days:
+                    days = describe_skipped([d.isoformat() for d in emptied])
+                    raise PipelineError(
+                        f"{source.name}: {len(emptied)} arrival date(s) that held rows now have "
+                        f"no files in {landing / source.name} ({days}); to replace them with "
+                        "nothing, rerun with --allow-empty-days"
+                    )
+                results = [
+                    ingest_partition(conn, source, landing, day, files_by_day[day]) for day in dates
+                ]
+                checks = raw_check_results(
+                    conn, source, dates, warehouse.max_quarantine_share, skipped
+                )
+        if skipped:
+            context.log.warning(f"{source.name}: skipped {describe_skipped(skipped)}")
         for result in results:
             if result.rows_quarantined or result.unreadable_files:
                 context.log.warning(
                     f"{source.name} {result.arrival_date}: {result.rows_quarantined} rows "
-                    f"quarantined, {result.unreadable_files} unreadable files"
+                    f"quarantined, {result.unreadable_files} unreadable files holding about "
+                    f"{result.rows_estimated_unreadable} rows"
                 )
         return dg.MaterializeResult(
             metadata={
@@ -55,6 +93,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 "rows_loaded": sum(r.rows_loaded for r in results),
                 "rows_quarantined": sum(r.rows_quarantined for r in results),
                 "unreadable_files": sum(r.unreadable_files for r in results),
+                "rows_in_unreadable_files": sum(r.rows_estimated_unreadable for r in results),
             },
             check_results=checks,
         )

@@ -1,18 +1,14 @@
-"""Great Expectations suites as Dagster asset checks, one check per expectation.
+"""The marts' Great Expectations suites as blocking Dagster asset checks.
 
-A suite's `error` expectations become blocking checks: when one fails, Dagster skips every
-asset downstream in the run, publication included. `warn` expectations are reported only.
 Frames are small aggregates built by DuckDB; GX validates them with its pandas datasource.
 """
 
-import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import dagster as dg
-import duckdb
 import great_expectations as gx
 
 from expectations import (
@@ -25,13 +21,13 @@ from expectations import (
     mart_grains,
     message_facts,
     period_marts,
-    quarantine,
     step_funnel,
 )
-from expectations.runner import SuiteOutcome, run_suite
+from expectations.runner import run_suite
 from orchestration.defs.dbt import model_key
 from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.suite_checks import suite_check_results, suite_check_specs
 
 Parameters = Callable[[dg.AssetCheckExecutionContext, WarehouseResource], Sequence[Any]]
 
@@ -58,60 +54,12 @@ class GuardedAsset:
     reads: tuple[dg.AssetKey, ...] = ()
 
 
-def _specs(
-    asset_key: dg.AssetKey,
-    suite: gx.ExpectationSuite,
-    reads: Sequence[dg.AssetKey] = (),
-) -> list[dg.AssetCheckSpec]:
-    return [
-        dg.AssetCheckSpec(
-            name=e.meta["name"],
-            asset=asset_key,
-            description=e.description,
-            blocking=e.meta["severity"] == "error",
-            additional_deps=list(reads),
-        )
-        for e in suite.expectations
-    ]
-
-
-def check_results(
-    asset_key: dg.AssetKey, outcome: SuiteOutcome, extra: dict[str, Any] | None = None
-) -> list[dg.AssetCheckResult]:
-    """One `AssetCheckResult` per expectation, with the unexpected counts as metadata."""
-    results = []
-    for e in outcome.expectations:
-        metadata: dict[str, Any] = {"description": e.description, **(extra or {})}
-        if e.unexpected_count is not None:
-            metadata["unexpected_count"] = e.unexpected_count
-        if e.observed_value is not None:
-            metadata["observed_value"] = str(e.observed_value)
-        if e.unexpected_sample:
-            metadata["unexpected_sample"] = str(list(e.unexpected_sample))
-        if e.error:
-            metadata["error"] = e.error
-        results.append(
-            dg.AssetCheckResult(
-                asset_key=asset_key,
-                check_name=e.name,
-                passed=e.success,
-                severity=(
-                    dg.AssetCheckSeverity.ERROR
-                    if e.severity == "error"
-                    else dg.AssetCheckSeverity.WARN
-                ),
-                metadata=metadata,
-            )
-        )
-    return results
-
-
 def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
     """A multi-asset check running `guarded.suite` over the frame of `guarded.frame_sql`."""
 
     @dg.multi_asset_check(
         name=f"{guarded.name}_suite",
-        specs=_specs(guarded.asset_key, guarded.suite, guarded.reads),
+        specs=suite_check_specs(guarded.asset_key, guarded.suite, guarded.reads),
         description=f"Great Expectations suite `{guarded.suite.name}`.",
     )
     def _check(
@@ -120,7 +68,9 @@ def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
         parameters = list(guarded.parameters(context, warehouse))
         with warehouse.connect(read_only=True) as conn:
             frame = conn.execute(guarded.frame_sql, parameters).df()
-        yield from check_results(guarded.asset_key, run_suite(guarded.suite, frame))
+        yield from suite_check_results(
+            guarded.asset_key, run_suite(guarded.suite, frame), frame=frame
+        )
 
     return _check
 
@@ -198,27 +148,3 @@ GUARDED_MARTS: list[GuardedAsset] = [
 ]
 
 mart_checks: list[dg.AssetChecksDefinition] = [build_checks(g) for g in GUARDED_MARTS]
-
-
-@functools.cache
-def _quarantine_suite(max_share: float) -> gx.ExpectationSuite:
-    return quarantine.build_suite(max_share)
-
-
-def quarantine_check_specs(asset_key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
-    """The quarantine checks every raw asset carries (the share limit does not change names)."""
-    return _specs(asset_key, _quarantine_suite(0.01))
-
-
-def quarantine_check_results(
-    conn: duckdb.DuckDBPyConnection,
-    asset_key: dg.AssetKey,
-    source: str,
-    dates: Sequence[date],
-    max_share: float,
-) -> list[dg.AssetCheckResult]:
-    """Validate the quarantined share of each arrival date of `source` in `dates`."""
-    parameters = quarantine.frame_parameters(source, dates[0], dates[-1] + timedelta(days=1))
-    frame = conn.execute(quarantine.FRAME_SQL, parameters).df()
-    outcome = run_suite(_quarantine_suite(max_share), frame)
-    return check_results(asset_key, outcome, {"max_share": max_share})

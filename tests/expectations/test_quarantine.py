@@ -21,6 +21,7 @@ def _file(
     *,
     source: str = "sends",
     unreadable: bool = False,
+    estimated: int | None = None,
 ) -> dict[str, object]:
     return {
         "source": source,
@@ -31,6 +32,8 @@ def _file(
         "rows_loaded": rows_read - rows_quarantined,
         "rows_quarantined": rows_quarantined,
         "is_unreadable": unreadable,
+        "file_bytes": 100 * rows_read,
+        "rows_estimated": estimated,
     }
 
 
@@ -45,13 +48,15 @@ def landed(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         _file(DAY_3, "x.jsonl", 10, 10),
     ]
     create_table(connection, TABLE, rows)
+    # A column of only NULLs comes from pandas untyped.
+    connection.execute(f"alter table {TABLE} alter rows_estimated type bigint")
     return connection
 
 
 def _add(connection: duckdb.DuckDBPyConnection, *files: dict[str, object]) -> None:
     for file in files:
         connection.execute(
-            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)", list(file.values())
+            f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", list(file.values())
         )
 
 
@@ -115,3 +120,13 @@ def test_an_unreadable_file_among_many_rows_warns(landed: duckdb.DuckDBPyConnect
     outcome = _validate(landed)
     assert_fails_only(outcome, "no_rows_quarantined")
     assert not outcome.blocks
+
+
+def test_an_unreadable_file_counts_at_its_estimated_rows(
+    landed: duckdb.DuckDBPyConnection,
+) -> None:
+    """A truncated file holding as many rows as the rest of the day blocks the day."""
+    _add(landed, _file(DAY_2, "truncated.jsonl.gz", 0, unreadable=True, estimated=900))
+    outcome = _validate(landed)
+    assert_fails_only(outcome, "no_rows_quarantined", "quarantined_share_within_limit")
+    assert outcome.blocks
