@@ -1,13 +1,19 @@
-"""Publication of the marts for BI tools: `serving.duckdb` and Parquet, replaced atomically.
+"""Publication of the marts for BI tools: `serving.duckdb` and Parquet, swapped in as one set.
 
 The asset depends on every `mart_*` model; Dagster skips it when a blocking check on any of
 them failed in the run, so a failed build never replaces what readers see.
 """
 
+import functools
+import json
+from collections.abc import Mapping
+from typing import Any
+
 import dagster as dg
 
 from orchestration import paths
-from orchestration.defs.dbt import campaign_dbt_models
+from orchestration.defs.dbt import campaign_dbt_models, dbt_project
+from orchestration.defs.failures import failure_explained
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.publish import publish_marts
 
@@ -15,6 +21,27 @@ MART_KEYS: list[dg.AssetKey] = sorted(
     (key for key in campaign_dbt_models.keys if key.path[-1].startswith("mart_")),
     key=lambda key: key.to_user_string(),
 )
+
+# dbt's grain tests: a unique column, or a unique combination of columns.
+_GRAIN_TESTS = {"unique": "column_name", "unique_combination_of_columns": "combination_of_columns"}
+
+
+def mart_grains(manifest: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each model's grain as its dbt uniqueness test declares it: {model: [columns]}."""
+    grains: dict[str, list[str]] = {}
+    for node in manifest["nodes"].values():
+        test = node.get("test_metadata") or {}
+        if node["resource_type"] != "test" or test.get("name") not in _GRAIN_TESTS:
+            continue
+        model = (node.get("attached_node") or "").rsplit(".", 1)[-1]
+        kwargs = test.get("kwargs") or {}
+        columns = kwargs.get("combination_of_columns") or [node.get("column_name")]
+        if not model or not all(columns):
+            continue
+        # A model with several uniqueness tests keeps the narrowest grain.
+        if model not in grains or len(columns) < len(grains[model]):
+            grains[model] = list(columns)
+    return grains
 
 
 @dg.asset(
@@ -28,13 +55,15 @@ def serving_marts(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """The published marts: `<warehouse>/serving.duckdb` (schema `marts`) and
-    `<warehouse>/parquet/<mart>.parquet`, each replaced by an atomic rename."""
-    published = publish_marts(
-        warehouse.working_db,
-        warehouse.warehouse,
-        memory_limit=warehouse.memory_limit,
-        temp_directory=paths.spill_dir(warehouse.warehouse),
-    )
+    `<warehouse>/parquet/<mart>.parquet`, one build swapped in by one atomic rename."""
+    with failure_explained("publishing the marts"):
+        published = publish_marts(
+            warehouse.working_db,
+            warehouse.warehouse,
+            grains=mart_grains(dbt_project_manifest()),
+            memory_limit=warehouse.memory_limit,
+            temp_directory=paths.spill_dir(warehouse.warehouse),
+        )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")
     return dg.MaterializeResult(
         metadata={
@@ -43,3 +72,9 @@ def serving_marts(
             "marts": ", ".join(published),
         }
     )
+
+
+@functools.cache
+def dbt_project_manifest() -> Mapping[str, Any]:
+    """The dbt manifest the assets were defined from."""
+    return json.loads(dbt_project.manifest_path.read_text())

@@ -1,25 +1,44 @@
-"""Publish the marts: copy them into `serving.duckdb` and Parquet files, each swapped in whole.
+"""Publish the marts as one set: `serving.duckdb` and the Parquet files of one build, swapped in
+by one atomic rename.
 
-Every output is built under a temporary name in its final directory and then renamed over
-the old one. A rename within a file system is atomic, and on Linux a reader that has the old
-`serving.duckdb` open keeps its inode: BI tools are never locked out, never see a half-built
-file, and see the new marts on their next connection.
+    <warehouse>/serving.duckdb  -> published/current/serving.duckdb
+    <warehouse>/parquet         -> published/current/parquet
+    <warehouse>/published/current  -> builds/<build>     (the one link a publication swaps)
+    <warehouse>/published/previous -> builds/<build>     (the build before, kept for readers)
+    <warehouse>/published/builds/<build>/serving.duckdb, parquet/<mart>.parquet
+
+A build is written whole under its own folder, flushed to disk, and then `current` is pointed
+at it by renaming a new link over the old one. A rename within a file system is atomic, so a
+reader resolves either the old build or the new one, for the database and the Parquet files
+alike, and a crash at any point leaves one of them whole. On Linux a reader that has the old
+`serving.duckdb` open keeps its file: BI tools are never locked out and see the new marts on
+their next connection. Builds other than `current` and `previous` (those of an interrupted
+publication included) are deleted by the next publication.
+
+Rows are written in the order of each mart's grain, so identical marts give identical bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from orchestration import paths
+from orchestration.lib.errors import PipelineError, explain
+from orchestration.lib.failpoints import failpoint
 from orchestration.lib.sources import quote_ident
 
 SERVING_SCHEMA = "marts"
 _WORKING_ALIAS = "working"
+_SERVING_FILE = "serving.duckdb"
+_PARQUET_FOLDER = "parquet"
 
 
 def publish_marts(
@@ -28,90 +47,200 @@ def publish_marts(
     schema: str = "marts",
     prefix: str = "mart_",
     *,
+    grains: Mapping[str, Sequence[str]] | None = None,
     memory_limit: str = "4GB",
     temp_directory: Path | None = None,
 ) -> list[str]:
-    """Copy every `<schema>.<prefix>*` table of `working_db` to the serving outputs.
+    """Copy every `<schema>.<prefix>*` table of `working_db` into a new build and publish it.
 
-    Writes `<warehouse>/serving.duckdb` (schema `marts`) and
-    `<warehouse>/parquet/<mart>.parquet`, each replaced atomically, and returns the names
-    of the published marts, sorted. The working database is only read. Raises, leaving
-    the published outputs as they were, when any step fails or no mart matches.
+    `grains` gives the columns that identify a row of each mart, which order its rows (a
+    mart without one is ordered by all its columns). Returns the published marts' names,
+    sorted. The working database is only read. Raises `PipelineError`, leaving the published
+    build as it was, when any step fails or no mart matches.
     """
-    serving = paths.serving_db(warehouse)
-    parquet_dir = paths.parquet_dir(warehouse)
+    published = paths.published_dir(warehouse)
+    builds = published / "builds"
     spill = temp_directory or paths.spill_dir(warehouse)
-    for folder in (warehouse, parquet_dir, spill):
+    for folder in (builds, spill):
         folder.mkdir(parents=True, exist_ok=True)
+    remove_unpublished_builds(warehouse)
 
-    token = uuid.uuid4().hex
-    serving_tmp = serving.with_name(f".{serving.name}.{token}.tmp")
-    parquet_tmp: dict[Path, Path] = {}
+    build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    (build / _PARQUET_FOLDER).mkdir(parents=True)
+    try:
+        marts = _write_build(build, working_db, schema, prefix, grains or {}, memory_limit, spill)
+        failpoint("publish.before_swap")
+        _swap_current(published, build)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _link_stable_names(warehouse)
+    failpoint("publish.after_swap")
+    remove_unpublished_builds(warehouse)
+    return marts
+
+
+def _write_build(
+    build: Path,
+    working_db: Path,
+    schema: str,
+    prefix: str,
+    grains: Mapping[str, Sequence[str]],
+    memory_limit: str,
+    spill: Path,
+) -> list[str]:
+    serving = build / _SERVING_FILE
     try:
         connection = duckdb.connect(
-            str(serving_tmp),
-            config={"memory_limit": memory_limit, "temp_directory": str(spill)},
+            str(serving), config={"memory_limit": memory_limit, "temp_directory": str(spill)}
         )
         try:
-            marts = _copy_marts(connection, working_db, schema, prefix)
+            failpoint("publish.write_serving")
+            marts = _copy_marts(connection, working_db, schema, prefix, grains)
+        finally:
+            # Closing checkpoints the write-ahead log into the file, so the file is whole.
+            connection.close()
+        _fsync(serving)
+    except PipelineError:
+        raise
+    except Exception as exc:
+        raise PipelineError(explain(exc, f"writing {_SERVING_FILE}")) from exc
+    try:
+        with duckdb.connect(
+            str(serving),
+            read_only=True,
+            config={"memory_limit": memory_limit, "temp_directory": str(spill)},
+        ) as connection:
             for mart in marts:
-                final = parquet_dir / f"{mart}.parquet"
-                parquet_tmp[final] = final.with_name(f".{final.name}.{token}.tmp")
+                target = build / _PARQUET_FOLDER / f"{mart}.parquet"
                 connection.execute(
                     f"copy {SERVING_SCHEMA}.{quote_ident(mart)} to ? (format parquet)",
-                    [str(parquet_tmp[final])],
+                    [str(target)],
                 )
-        finally:
-            # Closing checkpoints the write-ahead log into the file, so the renamed file
-            # is complete on its own.
-            connection.close()
-        _fsync(serving_tmp)
-        os.replace(serving_tmp, serving)
-        for final, tmp in parquet_tmp.items():
-            _fsync(tmp)
-            os.replace(tmp, final)
-        _fsync(warehouse)
-        _fsync(parquet_dir)
-    finally:
-        for leftover in (serving_tmp, _wal(serving_tmp), *parquet_tmp.values()):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+                _fsync(target)
+        _fsync(build / _PARQUET_FOLDER)
+        _fsync(build)
+    except Exception as exc:
+        raise PipelineError(explain(exc, "writing the Parquet files")) from exc
     return marts
 
 
 def _copy_marts(
-    connection: duckdb.DuckDBPyConnection, working_db: Path, schema: str, prefix: str
+    connection: duckdb.DuckDBPyConnection,
+    working_db: Path,
+    schema: str,
+    prefix: str,
+    grains: Mapping[str, Sequence[str]],
 ) -> list[str]:
     """Create schema `marts` in the connection's database with a copy of each mart."""
     connection.execute(f"attach ? as {quote_ident(_WORKING_ALIAS)} (read_only)", [str(working_db)])
     rows = connection.execute(
         """
-        select table_name
-        from information_schema.tables
+        select table_name, list(column_name order by ordinal_position)
+        from information_schema.columns
         where table_catalog = ? and table_schema = ? and starts_with(table_name, ?)
+        group by table_name
         order by table_name
         """,
         [_WORKING_ALIAS, schema, prefix],
     ).fetchall()
-    marts = [name for (name,) in rows]
-    if not marts:
+    if not rows:
         # Publishing nothing would wipe what readers see; a wrong schema or prefix must not.
-        raise ValueError(f"no table {schema}.{prefix}* in {working_db}: nothing to publish")
+        raise PipelineError(f"no table {schema}.{prefix}* in {working_db}: nothing to publish")
     source = f"{quote_ident(_WORKING_ALIAS)}.{quote_ident(schema)}"
     connection.execute(f"create schema {SERVING_SCHEMA}")
-    for mart in marts:
+    for mart, columns in rows:
+        # The grain first, then every other column: a total order even if a grain repeats.
+        grain = [c for c in grains.get(mart, ()) if c in columns]
+        order = ", ".join(quote_ident(c) for c in [*grain, *(c for c in columns if c not in grain)])
         # A mart that dbt built as a view is published as a table all the same: readers
         # of the serving file cannot resolve the working database's objects.
         connection.execute(
             f"create table {SERVING_SCHEMA}.{quote_ident(mart)} as "
-            f"select * from {source}.{quote_ident(mart)}"
+            f"select * from {source}.{quote_ident(mart)} order by {order}"
         )
     connection.execute(f"detach {quote_ident(_WORKING_ALIAS)}")
-    return marts
+    return [mart for mart, _ in rows]
 
 
-def _wal(database: Path) -> Path:
-    return database.with_name(database.name + ".wal")
+def _swap_current(published: Path, build: Path) -> None:
+    """Point `current` at `build` (and `previous` at the build it replaces), atomically."""
+    current = published / "current"
+    target = Path("builds") / build.name
+    old = _link_target(current)
+    if old is not None and old != target:
+        _replace_with_link(published / "previous", old, published)
+    _replace_with_link(current, target, published)
+
+
+def _link_stable_names(warehouse: Path) -> None:
+    """Make `serving.duckdb` and `parquet` links into `published/current` (once per warehouse).
+
+    A warehouse from before builds, or copied with its links followed, holds a file and a
+    folder there: the file is replaced by a link atomically; the folder is set aside first.
+    """
+    published = paths.published_dir(warehouse).relative_to(warehouse)
+    for name in (_SERVING_FILE, _PARQUET_FOLDER):
+        link = warehouse / name
+        target = published / "current" / name
+        if _link_target(link) != target:
+            _replace_with_link(link, target, paths.published_dir(warehouse))
+
+
+def remove_unpublished_builds(warehouse: Path) -> list[Path]:
+    """Delete every build that neither `current` nor `previous` names, and the leftovers of
+    older publications (`.tmp` files, set-aside folders). Returns what was removed."""
+    published = paths.published_dir(warehouse)
+    keep = {
+        name
+        for link in ("current", "previous")
+        if (target := _link_target(published / link)) is not None
+        for name in [target.name]
+    }
+    removed: list[Path] = []
+    builds = published / "builds"
+    candidates = list(builds.iterdir()) if builds.is_dir() else []
+    candidates += list(published.glob("old-*")) if published.is_dir() else []
+    candidates += list(warehouse.glob(f".{_SERVING_FILE}.*.tmp*"))
+    legacy_parquet = warehouse / _PARQUET_FOLDER
+    if legacy_parquet.is_dir():
+        candidates += list(legacy_parquet.glob(".*.parquet.*.tmp"))
+    for path in candidates:
+        if path.parent == builds and path.name in keep:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        removed.append(path)
+    return removed
+
+
+def _link_target(link: Path) -> Path | None:
+    try:
+        return Path(os.readlink(link))
+    except OSError:
+        return None
+
+
+def _replace_with_link(link: Path, target: Path, aside: Path) -> None:
+    """Make `link` a symbolic link to `target` by an atomic rename of a new link over it.
+
+    A folder in its place (a warehouse from before builds, or copied with its links
+    followed) cannot be renamed over: it is moved into `aside` first, for the next clean-up.
+    """
+    if link.is_dir() and not link.is_symlink():
+        link.rename(aside / f"old-{link.name}-{uuid.uuid4().hex[:8]}")
+    temporary = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}.link")
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, link)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+    _fsync(link.parent)
 
 
 def _fsync(path: Path) -> None:

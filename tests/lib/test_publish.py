@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.errors import PipelineError
 from orchestration.lib.publish import publish_marts
 
 # Stands for a BI tool: opens the serving file read-only, reads, waits, reads again.
@@ -53,7 +54,16 @@ def _rows(connection: duckdb.DuckDBPyConnection, relation: str, *params: object)
 
 
 def _leftovers(warehouse: Path) -> list[Path]:
-    return [p for p in warehouse.rglob("*") if p.name.endswith((".tmp", ".wal"))]
+    """Temporary files, and builds that neither `current` nor `previous` names."""
+    builds = warehouse / "published" / "builds"
+    named = {
+        (warehouse / "published" / link).resolve()
+        for link in ("current", "previous")
+        if (warehouse / "published" / link).is_symlink()
+    }
+    return [p for p in warehouse.rglob("*") if p.name.endswith((".tmp", ".wal", ".link"))] + [
+        p for p in (builds.iterdir() if builds.is_dir() else []) if p.resolve() not in named
+    ]
 
 
 @pytest.fixture
@@ -129,7 +139,7 @@ def test_a_failed_publish_leaves_the_published_marts_and_no_temp_files(
     publish_marts(_working_db(tmp_path / "working.duckdb", 4, "kept"), warehouse)
     before = (warehouse / "serving.duckdb").read_bytes()
 
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(PipelineError, match=r"writing serving\.duckdb failed"):
         publish_marts(tmp_path / "missing.duckdb", warehouse)
 
     assert (warehouse / "serving.duckdb").read_bytes() == before
@@ -141,7 +151,7 @@ def test_no_matching_mart_publishes_nothing(tmp_path: Path, warehouse: Path) -> 
     publish_marts(working, warehouse)
     before = (warehouse / "serving.duckdb").read_bytes()
 
-    with pytest.raises(ValueError, match="nothing to publish"):
+    with pytest.raises(PipelineError, match="nothing to publish"):
         publish_marts(working, warehouse, prefix="dim_")
 
     assert (warehouse / "serving.duckdb").read_bytes() == before
@@ -158,3 +168,92 @@ def test_duckdb_spills_to_the_temp_directory_given(tmp_path: Path, warehouse: Pa
     )
     assert spill.is_dir()
     assert not (warehouse / "tmp").exists()
+
+
+def _parquet_bytes(warehouse: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((warehouse / "parquet").glob("*.parquet"))}
+
+
+def test_serving_and_parquet_are_one_build_swapped_by_one_link(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    working = tmp_path / "working.duckdb"
+    publish_marts(_working_db(working, 3, "first"), warehouse)
+    first = (warehouse / "published" / "current").resolve()
+    publish_marts(_working_db(working, 5, "second"), warehouse)
+    second = (warehouse / "published" / "current").resolve()
+
+    assert first != second
+    assert (warehouse / "serving.duckdb").resolve() == second / "serving.duckdb"
+    assert (warehouse / "parquet").resolve() == second / "parquet"
+    assert (warehouse / "published" / "previous").resolve() == first
+    assert _leftovers(warehouse) == []
+
+
+def test_only_the_current_and_the_previous_build_are_kept(tmp_path: Path, warehouse: Path) -> None:
+    working = tmp_path / "working.duckdb"
+    for label in ("a", "b", "c", "d"):
+        publish_marts(_working_db(working, 2, label), warehouse)
+    assert len(list((warehouse / "published" / "builds").iterdir())) == 2
+
+
+def test_the_same_marts_publish_the_same_parquet_bytes_in_grain_order(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    working = tmp_path / "working.duckdb"
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("create schema marts")
+        # Inserted out of grain order, across several threads' worth of rows.
+        connection.execute(
+            "create table marts.mart_a as select (range * 7919) % 100003 as id, "
+            "'x' || range as label from range(100003)"
+        )
+    publish_marts(working, warehouse, grains={"mart_a": ["id"]})
+    first = _parquet_bytes(warehouse)
+    publish_marts(working, warehouse, grains={"mart_a": ["id"]})
+
+    assert _parquet_bytes(warehouse) == first
+    ids = duckdb.sql(
+        f"select id from read_parquet('{warehouse / 'parquet' / 'mart_a.parquet'}')"
+    ).fetchall()
+    assert [i for (i,) in ids] == list(range(100003))
+
+
+def test_the_leftovers_of_an_interrupted_publication_are_removed(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    working = _working_db(tmp_path / "working.duckdb", 2, "x")
+    publish_marts(working, warehouse)
+    half_written = warehouse / "published" / "builds" / "20250101T000000-dead"
+    (half_written / "parquet").mkdir(parents=True)
+    (half_written / "serving.duckdb").write_bytes(b"half")
+    legacy_tmp = warehouse / ".serving.duckdb.0123abcd.tmp"
+    legacy_tmp.write_bytes(b"half")
+
+    publish_marts(working, warehouse)
+
+    assert not half_written.exists()
+    assert not legacy_tmp.exists()
+    assert _leftovers(warehouse) == []
+
+
+def test_a_warehouse_published_as_plain_files_moves_to_builds(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    """Before builds, serving.duckdb was a file and parquet/ a folder, each renamed over."""
+    working = _working_db(tmp_path / "working.duckdb", 2, "new")
+    (warehouse / "parquet").mkdir(parents=True)
+    (warehouse / "parquet" / "mart_a.parquet").write_bytes(b"old")
+    (warehouse / "parquet" / ".mart_a.parquet.0123abcd.tmp").write_bytes(b"old")
+    with duckdb.connect(str(warehouse / "serving.duckdb")) as connection:
+        connection.execute("create table t as select 1 as x")
+
+    publish_marts(working, warehouse)
+
+    assert (warehouse / "serving.duckdb").is_symlink()
+    assert (warehouse / "parquet").is_symlink()
+    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as serving:
+        assert serving.execute("select max(label) from marts.mart_a").fetchone() == ("new",)
+    publish_marts(working, warehouse)
+    assert [p.name for p in (warehouse / "published").iterdir() if p.name.startswith("old-")] == []
+    assert _leftovers(warehouse) == []
