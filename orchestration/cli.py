@@ -1,35 +1,40 @@
-"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo).
+"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo, docs).
 
 `run` launches one Dagster run of the project's job over a range of arrival dates; it does
 not orchestrate anything itself. Run records go to `$DAGSTER_HOME`, else to
-`<warehouse>/dagster_home`, so `dagster dev` with the same home shows them.
+`<warehouse>/dagster_home`, so `dagster dev` with the same home shows them. An expected
+failure prints one line saying why and where the full log is; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import time
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
 from orchestration import paths
+from orchestration.launch import RunOptions, RunSummary
+from orchestration.lib.errors import PipelineError, explain
+from orchestration.lib.landing import check_landing_root
+from orchestration.lib.runlock import (
+    DEFAULT_LOCK_WAIT_SECONDS,
+    LockHolder,
+    describe_holder,
+    hold_run_lock,
+)
 
 DEMO_START = date(2025, 3, 1)
 DEMO_DAYS = 45
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    success: bool
-    published: bool
-    failed_blocking_checks: list[str]
-    warnings: list[str]
-    materialized: int
-    log_file: Path | None = None
+# Run logs older than this are deleted when a run starts, like Dagster's run history.
+LOG_RETENTION_DAYS = 30
 
 
 @contextmanager
@@ -74,75 +79,103 @@ def _set_locations(landing: str | None, warehouse: str | None) -> Path:
     return paths.warehouse_dir()
 
 
-def run_pipeline(start: date, end: date, log_file: Path | None = None) -> RunSummary:
+def run_pipeline(
+    start: date, end: date, log_file: Path | None = None, options: RunOptions | None = None
+) -> RunSummary:
     """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run.
 
-    With `log_file`, the run's own output (Dagster events, dbt's log) goes there.
+    With `log_file`, the run's own output (Dagster events, dbt's log) goes there, and so does
+    the traceback of an unexpected error, which is raised again as a one-line
+    `PipelineError`.
     """
+    from orchestration.launch import execute
+
+    options = options or RunOptions()
     if log_file is None:
-        return _execute(start, end)
+        return execute(start, end, options)
     with _output_to(log_file):
-        summary = _execute(start, end)
-    return RunSummary(**{**summary.__dict__, "log_file": log_file})
-
-
-def _execute(start: date, end: date) -> RunSummary:
-    import dagster as dg
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
-
-    from orchestration.definitions import defs
-    from orchestration.defs.schedules import ingest_transform_publish_job
-
-    job = defs.resolve_job_def(ingest_transform_publish_job.name)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            tags={
-                ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-                ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
-            },
-            raise_on_error=False,
-        )
-    failed, warnings = [], []
-    for evaluation in result.get_asset_check_evaluations():
-        if evaluation.passed:
-            continue
-        label = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        if evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            failed.append(label)
-        else:
-            warnings.append(label)
-    materialized = {
-        event.asset_key for event in result.get_asset_materialization_events() if event.asset_key
-    }
-    return RunSummary(
-        success=result.success,
-        published=dg.AssetKey(["serving", "marts"]) in materialized,
-        failed_blocking_checks=failed,
-        warnings=warnings,
-        materialized=len(materialized),
-    )
+        try:
+            return execute(start, end, options)
+        except PipelineError:
+            raise
+        except Exception as exc:
+            traceback.print_exc()
+            raise PipelineError(explain(exc, "running the pipeline")) from exc
 
 
 def _log_file(warehouse: Path, start: date, end: date) -> Path:
-    return warehouse / "logs" / f"run_{start}_{end}.log"
+    """One log per run: the range, the moment it started (UTC) and its process."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return paths.logs_dir(warehouse) / f"run_{start}_{end}_{stamp}_{os.getpid()}.log"
 
 
-def _print_summary(summary: RunSummary, start: date, end: date, warehouse: Path) -> None:
-    print(f"arrival dates {start}..{end}: {summary.materialized} assets materialized")
-    if summary.log_file:
-        print(f"  full log: {summary.log_file}")
-    for label in summary.warnings:
-        print(f"  warning: {label}")
-    for label in summary.failed_blocking_checks:
-        print(f"  FAILED blocking check: {label}")
+def _forget_old_logs(warehouse: Path) -> None:
+    cutoff = time.time() - LOG_RETENTION_DAYS * 86400
+    for log in paths.logs_dir(warehouse).glob("run_*.log"):
+        try:
+            if log.stat().st_mtime < cutoff:
+                log.unlink()
+        except OSError:
+            continue
+
+
+def _print_summary(
+    summary: RunSummary, start: date, end: date, warehouse: Path, log_file: Path | None
+) -> None:
+    outcome = "run succeeded" if summary.success else "run FAILED"
+    print(f"arrival dates {start}..{end}: {outcome}, {summary.materialized} assets materialized")
+    if summary.rows_loaded or summary.rows_quarantined:
+        print(f"  ingested {summary.rows_loaded} rows, quarantined {summary.rows_quarantined}")
+    for step, reason in summary.failed_steps:
+        print(f"  FAILED in {step}: {reason}")
+    for check in summary.failed_blocking_checks:
+        print(f"  FAILED blocking check: {check.describe()}")
+    for check in summary.warnings:
+        print(f"  warning: {check.describe()}")
+    if log_file is not None:
+        print(f"  full log: {log_file}")
     if summary.published:
-        print(f"published: {paths.serving_db(warehouse)} and {paths.parquet_dir(warehouse)}/")
+        print(
+            f"published {summary.marts_published} marts: {paths.serving_db(warehouse)} and "
+            f"{paths.parquet_dir(warehouse)}/"
+        )
     else:
         print("NOT published: the previously published marts are unchanged")
+
+
+def _check_range(start: date, end: date) -> None:
+    """Refuse dates that are not arrival-date partitions, before starting a run."""
+    from orchestration.defs.partitions import arrival_days
+
+    first = date.fromisoformat(arrival_days.get_first_partition_key())
+    last_key = arrival_days.get_last_partition_key()
+    last = date.fromisoformat(last_key) if last_key else first
+    if end < start:
+        raise _UsageError("--end must not be before --start")
+    if start < first:
+        raise _UsageError(f"arrival dates start at {first}: {start} is before the first partition")
+    if end > last:
+        raise _UsageError(f"arrival date {end} has not ended yet (the last one is {last})")
+
+
+class _UsageError(Exception):
+    """Arguments the command refuses before doing anything."""
+
+
+def _interrupt_on_sigterm() -> None:
+    """Stop on SIGTERM as on Ctrl-C, so the run records its end and its children stop."""
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
+def _say_we_wait(wait: float) -> Callable[[LockHolder | None], None]:
+    def say(holder: LockHolder | None) -> None:
+        print(f"{describe_holder(holder)}: waiting for it to end (up to {wait:g} s)", flush=True)
+
+    return say
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -157,12 +190,27 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    if args.end < args.start:
-        print("--end must not be before --start", file=sys.stderr)
+    try:
+        _check_range(args.start, args.end)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
         return 2
     warehouse = _set_locations(args.landing, args.warehouse)
-    summary = run_pipeline(args.start, args.end, _log_file(warehouse, args.start, args.end))
-    _print_summary(summary, args.start, args.end, warehouse)
+    log_file = _log_file(warehouse, args.start, args.end)
+    try:
+        check_landing_root(paths.landing_dir())
+        # The run's own resource takes the lock too; taken here first, the wait is visible.
+        with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=_say_we_wait(args.wait)):
+            _forget_old_logs(warehouse)
+            options = RunOptions(allow_empty_days=args.allow_empty_days)
+            summary = run_pipeline(args.start, args.end, log_file, options)
+    except PipelineError as exc:
+        print(f"arrival dates {args.start}..{args.end}: run FAILED: {exc}", file=sys.stderr)
+        if log_file.exists():
+            print(f"  full log: {log_file}", file=sys.stderr)
+        print("NOT published: the previously published marts are unchanged", file=sys.stderr)
+        return 1
+    _print_summary(summary, args.start, args.end, warehouse, log_file)
     ok = summary.success and summary.published and not summary.failed_blocking_checks
     return 0 if ok else 1
 
@@ -189,8 +237,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"generating a landing zone in {landing} ({DEMO_START}..{end})")
     generate_landing(landing, DEMO_START, DEMO_DAYS, sends_per_day=args.sends_per_day, seed=7)
     _set_locations(str(landing), str(warehouse))
-    summary = run_pipeline(DEMO_START, end, _log_file(warehouse, DEMO_START, end))
-    _print_summary(summary, DEMO_START, end, warehouse)
+    log_file = _log_file(warehouse, DEMO_START, end)
+    try:
+        summary = run_pipeline(DEMO_START, end, log_file)
+    except PipelineError as exc:
+        print(f"demo run FAILED: {exc}\n  full log: {log_file}", file=sys.stderr)
+        return 1
+    _print_summary(summary, DEMO_START, end, warehouse, log_file)
     if not summary.published:
         return 1
     with duckdb.connect(str(paths.serving_db(warehouse)), read_only=True) as conn:
@@ -259,6 +312,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", required=True, type=date.fromisoformat)
     run.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
     run.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    run.add_argument(
+        "--allow-empty-days",
+        action="store_true",
+        help="replace arrival dates that held rows with nothing when their folder is now "
+        "missing or empty (refused otherwise)",
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_LOCK_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait for another run on the warehouse to end "
+        f"(default {DEFAULT_LOCK_WAIT_SECONDS:g}; 0 refuses at once)",
+    )
     run.set_defaults(handler=_cmd_run)
 
     demo = commands.add_parser("demo", help="generate, run end to end, print headline metrics")
@@ -274,7 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    _interrupt_on_sigterm()
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The dbt installed beside the running interpreter, found without relying on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# The pipeline starts dbt through this launcher, which dies with its parent (`dbt_child.py`).
+DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt")
 
 LANDING_ENV = "CW_LANDING_DIR"
 WAREHOUSE_ENV = "CW_WAREHOUSE_DIR"
@@ -46,6 +48,21 @@ def parquet_dir(warehouse: Path) -> Path:
     return warehouse / "parquet"
 
 
+def published_dir(warehouse: Path) -> Path:
+    """The published builds, of which `serving.duckdb` and `parquet` show the current one."""
+    return warehouse / "published"
+
+
 def spill_dir(warehouse: Path) -> Path:
     """DuckDB's temp directory, so large inputs spill to disk instead of failing."""
     return warehouse / "tmp"
+
+
+def run_lock(warehouse: Path) -> Path:
+    """The lock one run at a time holds on the warehouse (see `lib/runlock.py`)."""
+    return warehouse / "run.lock"
+
+
+def logs_dir(warehouse: Path) -> Path:
+    """The command's log of each run."""
+    return warehouse / "logs"

@@ -30,6 +30,80 @@ def test_run_refuses_an_end_before_its_start(tmp_path: Path) -> None:
     assert "--end must not be before --start" in result.stderr
 
 
+def test_run_refuses_dates_before_the_first_partition_in_one_line(tmp_path: Path) -> None:
+    result = _cli(
+        "run", "--start", "2023-12-31", "--end", "2024-01-02", "--warehouse", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "arrival dates start at 2024-01-01: 2023-12-31 is before the first partition"
+    )
+
+
+def test_run_refuses_a_day_that_has_not_ended(tmp_path: Path) -> None:
+    result = _cli(
+        "run", "--start", "2024-01-01", "--end", "2999-01-01", "--warehouse", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "2999-01-01 has not ended yet" in result.stderr
+
+
+def test_run_refuses_a_landing_root_that_does_not_exist_before_any_run(tmp_path: Path) -> None:
+    landing = tmp_path / "land_typo"
+    result = _cli(
+        "run",
+        "--start",
+        "2025-03-01",
+        "--end",
+        "2025-03-02",
+        "--landing",
+        str(landing),
+        "--warehouse",
+        str(tmp_path / "warehouse"),
+    )
+    assert result.returncode == 1
+    assert f"run FAILED: the landing folder {landing} does not exist" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "warehouse" / "warehouse.duckdb").exists()
+
+
+def test_allow_empty_days_reaches_every_raw_asset() -> None:
+    from orchestration.launch import RunOptions, run_config
+
+    assert run_config(RunOptions(), ["raw__sends"]) == {}
+    assert run_config(RunOptions(allow_empty_days=True), ["raw__sends", "raw__contacts"]) == {
+        "ops": {
+            "raw__contacts": {"config": {"allow_empty_days": True}},
+            "raw__sends": {"config": {"allow_empty_days": True}},
+        }
+    }
+
+
+def test_a_second_run_refuses_at_once_naming_the_first(tmp_path: Path) -> None:
+    from orchestration.lib.runlock import hold_run_lock
+
+    (tmp_path / "landing" / "sends").mkdir(parents=True)
+    warehouse = tmp_path / "warehouse"
+    with hold_run_lock(warehouse / "run.lock", 0):
+        result = _cli(
+            "run",
+            "--start",
+            "2025-03-01",
+            "--end",
+            "2025-03-01",
+            "--landing",
+            str(tmp_path / "landing"),
+            "--warehouse",
+            str(warehouse),
+            "--wait",
+            "0",
+        )
+    assert result.returncode == 1
+    assert f"run FAILED: another run holds the warehouse (pid {os.getpid()}, started" in (
+        result.stderr
+    )
+
+
 def test_docs_of_an_empty_warehouse_asks_for_a_run_first(tmp_path: Path) -> None:
     result = _cli("docs", "--warehouse", str(tmp_path))
     assert result.returncode == 2
@@ -42,7 +116,8 @@ def test_docs_generates_a_static_site_with_the_marts(tmp_path: Path) -> None:
         for statement in all_raw_ddl():
             conn.execute(statement)
         conn.execute(
-            "insert into raw.landed_files values "
+            "insert into raw.landed_files (source, arrival_date, source_file, file_format, "
+            "rows_read, rows_loaded, rows_quarantined, is_unreadable) values "
             "('sends', date '2025-01-01', 'sends/2025-01-01/a.jsonl', 'jsonl', 0, 0, 0, false)"
         )
 

@@ -42,7 +42,7 @@ def _manifest_is_stale(project: DbtProject) -> bool:
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_EXECUTABLE)
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_CHILD_EXECUTABLE)
 
 
 def _prepare_manifest(project: DbtProject) -> None:

@@ -6,7 +6,11 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, PARTITION_NAME_TAG
+
+# The tags Dagster gives a run of one partition, or of a range of them in one run.
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 # The first arrival date the pipeline knows about. Earlier landing folders are not partitions.
 FIRST_ARRIVAL_DATE = "2024-01-01"
@@ -34,7 +38,7 @@ def run_as_of(tags: Mapping[str, str], latest_arrival: Callable[[], date | None]
     materialized on its own from the UI) is as of the latest arrival date already ingested;
     never the wall clock.
     """
-    last = tags.get(ASSET_PARTITION_RANGE_END_TAG) or tags.get(PARTITION_NAME_TAG)
+    last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
     if last is not None:
         return date.fromisoformat(last) + timedelta(days=1)
     latest = latest_arrival()

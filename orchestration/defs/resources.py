@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import Field
 
+from expectations.quarantine import DEFAULT_MAX_SHARE
 from orchestration import paths
+from orchestration.defs.run_history import claim_run, forget_old_runs
 from orchestration.lib.ingest import configure
+from orchestration.lib.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
 from orchestration.lib.sources import LANDED_FILES_TABLE, RAW_SCHEMA
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
@@ -23,13 +27,25 @@ class WarehouseResource(dg.ConfigurableResource):
 
     Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` and then to the
     contract's defaults, read when the run starts, so the CLI's flags reach every asset.
+
+    In a run, the resource holds the warehouse's run lock from before the first step to after
+    the last one: one run at a time works on a warehouse, and the next one waits.
     """
 
     landing_dir: str = ""
     warehouse_dir: str = ""
     memory_limit: str = "4GB"
-    # Blocking share of quarantined rows per source and arrival date (the contract's 1 %).
-    max_quarantine_share: float = 0.01
+    max_quarantine_share: float = Field(
+        default=DEFAULT_MAX_SHARE,
+        description="Blocking share of quarantined rows per source and arrival date.",
+    )
+    lock_wait_seconds: float = Field(
+        default=DEFAULT_LOCK_WAIT_SECONDS,
+        description="How long a run waits for another run on the warehouse to end.",
+    )
+    run_history_days: int = Field(
+        default=30, description="Days of Dagster run history kept; older runs are deleted."
+    )
 
     @property
     def landing(self) -> Path:
@@ -42,6 +58,17 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def working_db(self) -> Path:
         return paths.working_db(self.warehouse)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        """Hold the run lock for the run; then mark dead runs failed and forget old ones."""
+        run = context.dagster_run
+        run_id = run.run_id if run else None
+        with hold_run_lock(paths.run_lock(self.warehouse), self.lock_wait_seconds, run_id):
+            if context.instance is not None and run_id is not None:
+                claim_run(context.instance, run_id, str(self.warehouse))
+                forget_old_runs(context.instance, self.run_history_days, datetime.now(UTC))
+            yield self
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

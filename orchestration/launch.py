@@ -1,0 +1,162 @@
+"""Launch one Dagster run of the pipeline's job over a range of arrival dates, and read back
+what an operator needs from it: did it publish, which step failed and why, which checks
+failed or warned and by how much, how many rows went where.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import dagster as dg
+
+from orchestration.lib.errors import PipelineError, explain
+
+_SERVING_KEY = dg.AssetKey(["serving", "marts"])
+# "package.module.ClassName: message" -> "message"
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*: ")
+_DETAIL_KEY = "detail"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    label: str  # <asset>:<check>
+    detail: str = ""
+
+    def describe(self) -> str:
+        return f"{self.label} ({self.detail})" if self.detail else self.label
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    success: bool
+    published: bool
+    failed_blocking_checks: list[CheckOutcome] = field(default_factory=list)
+    warnings: list[CheckOutcome] = field(default_factory=list)
+    failed_steps: list[tuple[str, str]] = field(default_factory=list)  # (step, reason)
+    materialized: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    marts_published: int = 0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    allow_empty_days: bool = False
+
+
+def run_config(options: RunOptions, raw_op_names: Sequence[str]) -> dict[str, Any]:
+    """The run config the options make: the ingest's config on every raw asset's op."""
+    if not options.allow_empty_days:
+        return {}
+    return {"ops": {name: {"config": {"allow_empty_days": True}} for name in sorted(raw_op_names)}}
+
+
+def execute(start: date, end: date, options: RunOptions) -> RunSummary:
+    """Run the job over arrival dates `start..end` in this process (one Dagster run)."""
+    from orchestration.definitions import defs
+    from orchestration.defs.ingestion import raw_assets
+    from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
+    from orchestration.defs.schedules import ingest_transform_publish_job
+
+    job = defs.resolve_job_def(ingest_transform_publish_job.name)
+    raw_ops = [asset.op.name for asset in raw_assets]
+    try:
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                run_config=run_config(options, raw_ops),
+                tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
+                raise_on_error=False,
+            )
+    except Exception as exc:
+        if _is_run_storage_error(exc):
+            home = os.environ.get("DAGSTER_HOME", "DAGSTER_HOME")
+            raise PipelineError(explain(exc, f"writing Dagster's run records in {home}")) from exc
+        raise
+    return summarize(result)
+
+
+def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
+    failed, warnings = [], []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        detail = evaluation.metadata.get(_DETAIL_KEY)
+        outcome = CheckOutcome(
+            label=f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
+            detail=str(detail.value) if detail is not None else "",
+        )
+        if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            failed.append(outcome)
+        else:
+            warnings.append(outcome)
+    materializations = result.get_asset_materialization_events()
+    materialized = {event.asset_key for event in materializations if event.asset_key}
+    rows_loaded = rows_quarantined = marts = 0
+    for event in materializations:
+        metadata = event.materialization.metadata
+        rows_loaded += _int(metadata.get("rows_loaded"))
+        rows_quarantined += _int(metadata.get("rows_quarantined"))
+        if event.asset_key == _SERVING_KEY and "marts" in metadata:
+            marts = len(str(metadata["marts"].value).split(", "))
+    return RunSummary(
+        success=result.success,
+        published=_SERVING_KEY in materialized,
+        failed_blocking_checks=failed,
+        warnings=warnings,
+        failed_steps=_failed_steps(result.all_events),
+        materialized=len(materialized),
+        rows_loaded=rows_loaded,
+        rows_quarantined=rows_quarantined,
+        marts_published=marts,
+    )
+
+
+def _failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
+    """(step, one-line reason) for each failed step, and for a run that failed before any."""
+    failures: list[tuple[str, str]] = []
+    for event in events:
+        if not (event.is_step_failure or event.is_resource_init_failure or event.is_run_failure):
+            continue
+        data = event.event_specific_data
+        error = getattr(data, "error", None)
+        user_failure = getattr(data, "user_failure_data", None)
+        if user_failure is not None and user_failure.description:
+            reason = user_failure.description.splitlines()[0]
+        elif error is not None:
+            reason = _root_message(error)
+        else:
+            continue
+        step = f"step {event.step_key}" if event.step_key else "the run, before its first step"
+        if reason not in (known for _, known in failures):
+            failures.append((step, reason))
+    return failures
+
+
+def _root_message(error: Any) -> str:
+    """The first line of the innermost cause of a serialised error, without its class name."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = str(getattr(error, "message", error))
+    first = next((line for line in message.splitlines() if line.strip()), message)
+    return _CLASS_PREFIX.sub("", first.strip())
+
+
+def _is_run_storage_error(exc: BaseException) -> bool:
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, sqlite3.Error) or type(current).__module__.startswith("sqlalchemy"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _int(value: Any) -> int:
+    raw = getattr(value, "value", value)
+    return int(raw) if isinstance(raw, int | float) else 0
