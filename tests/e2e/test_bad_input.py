@@ -1,91 +1,195 @@
-"""Bad input on the real pipeline: a failing day keeps what was published; one bad row does not.
+"""Bad input on the real pipeline: a broken day keeps what was published; bad rows, broken
+files and odd layouts cost nothing but themselves, and say so.
 
-Both start from the hand-built scenario published once (arrival dates 01-01..02-01), each in
-a copy of that warehouse.
+Each test starts from the hand-built scenario published once (arrival dates 01-01..02-01),
+in a copy of its landing zone and warehouse, and adds or breaks arrival date 2025-02-02 (or
+an earlier one).
 """
 
+from __future__ import annotations
+
+import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.e2e.conftest import file_digests, run_pipeline
-from tests.e2e.scenario import build_landing
+from tests.e2e.conftest import copy_published, file_digests, run_pipeline
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("published")
-    build_landing(root / "landing")
-    outcome = run_pipeline(root / "landing", root / "warehouse", "2025-01-01", "2025-02-01")
-    assert outcome.returncode == 0, outcome.output
-    return root
+NEW_DAY = "2025-02-02"
 
 
-def _copy_warehouse(source: Path, target: Path) -> Path:
-    shutil.copytree(source / "warehouse", target, ignore=shutil.ignore_patterns("dagster_home"))
-    return target
+def _send(message_id: str, **overrides: object) -> dict[str, object]:
+    return {
+        "message_id": message_id,
+        "execution_id": "e1",
+        "campaign_id": "c1",
+        "contact_id": "k1",
+        "channel": "sms",
+        "attempted_at": f"{NEW_DAY}T10:00:00Z",
+        "outcome": "accepted",
+        "provider_message_id": f"p-{message_id}",
+        **overrides,
+    }
 
 
-def _copy_landing(source: Path, target: Path) -> Path:
-    shutil.copytree(source / "landing", target)
-    return target
+def _engagement(engagement_id: str, **overrides: object) -> dict[str, object]:
+    return {
+        "engagement_id": engagement_id,
+        "campaign_id": "c3",
+        "contact_id": "k11",
+        "engagement_type": "open",
+        "occurred_at": f"{NEW_DAY}T10:00:00Z",
+        **overrides,
+    }
+
+
+def _lines(rows: list[object]) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+
+
+def _raw(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
 
 
 def test_a_mostly_malformed_day_fails_and_leaves_the_published_marts(
-    published: Path, tmp_path: Path
+    published_scenario: Path, tmp_path: Path
 ) -> None:
-    warehouse = _copy_warehouse(published, tmp_path / "warehouse")
-    landing = _copy_landing(published, tmp_path / "landing")
-    day = landing / "sends" / "2025-02-02"
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    day = landing / "sends" / NEW_DAY
     day.mkdir(parents=True)
-    (day / "broken.jsonl").write_text(
-        '{"message_id": "ok1", "execution_id": "e1", "campaign_id": "c1", "contact_id": "k1",'
-        ' "channel": "whatsapp", "attempted_at": "2025-02-02T10:00:00Z",'
-        ' "outcome": "accepted", "provider_message_id": "p-ok1"}\n' + "this is not json\n" * 30
-    )
+    (day / "broken.jsonl").write_text(_lines([_send("ok1"), *["this is not json"] * 30]))
     before = file_digests(warehouse)
 
-    outcome = run_pipeline(landing, warehouse, "2025-02-02", "2025-02-02")
+    outcome = run_pipeline(landing, warehouse, NEW_DAY, NEW_DAY)
 
     assert outcome.returncode != 0, outcome.output
-    assert "quarantined_share_within_limit" in outcome.output
+    assert "FAILED blocking check: raw/sends:quarantined_share_within_limit" in outcome.output
+    assert f"({NEW_DAY}: quarantined_share=0.9677)" in outcome.output
     assert file_digests(warehouse) == before
 
 
-def test_one_bad_row_among_hundreds_is_quarantined_and_the_day_published(
-    published: Path, tmp_path: Path
+def test_a_truncated_gzip_blocks_publication_as_the_rows_it_held_would(
+    published_scenario: Path, tmp_path: Path
 ) -> None:
-    warehouse = _copy_warehouse(published, tmp_path / "warehouse")
-    landing = _copy_landing(published, tmp_path / "landing")
-    day = landing / "engagements" / "2025-02-02"
+    """Half of a gzip file that held most of the day: its rows count, so the day blocks."""
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    day = landing / "sends" / NEW_DAY
     day.mkdir(parents=True)
-    good = [
-        json.dumps(
-            {
-                "engagement_id": f"bulk{n}",
-                "campaign_id": "c3",
-                "contact_id": "k11",
-                "engagement_type": "open",
-                "occurred_at": "2025-02-02T10:00:00Z",
-            }
-        )
-        for n in range(300)
-    ]
-    (day / "bulk.jsonl").write_text("\n".join([*good[:150], "{oops", *good[150:]]) + "\n")
+    (day / "a.jsonl.gz").write_bytes(
+        gzip.compress(_lines([_send(f"a{n}") for n in range(300)]).encode())
+    )
+    whole = gzip.compress(_lines([_send(f"b{n}") for n in range(2000)]).encode())
+    (day / "b.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    before = file_digests(warehouse)
 
-    outcome = run_pipeline(landing, warehouse, "2025-02-02", "2025-02-02")
+    outcome = run_pipeline(landing, warehouse, NEW_DAY, NEW_DAY)
+
+    assert outcome.returncode == 1, outcome.output
+    assert "FAILED blocking check: raw/sends:quarantined_share_within_limit" in outcome.output
+    assert "NOT published" in outcome.output
+    assert file_digests(warehouse) == before
+    assert _raw(
+        warehouse,
+        f"select reason, rows_estimated > 900 from raw.quarantine join raw.landed_files "
+        f"using (source, arrival_date, source_file) where arrival_date = '{NEW_DAY}'",
+    ) == [("unreadable_file: jsonl.gz: the gzip stream is truncated or corrupt", True)]
+
+
+def test_a_messy_day_publishes_every_good_row_and_names_every_bad_one(
+    published_scenario: Path, tmp_path: Path
+) -> None:
+    """A giant line, a file named `*.jsonl`, a rounded integer, a link out of the landing
+    root and folders that are not dates, among hundreds of good rows: the day publishes."""
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    engagements = landing / "engagements" / NEW_DAY
+    engagements.mkdir(parents=True)
+    bulk = [_engagement(f"bulk{n}") for n in range(400)]
+    giant = _engagement("giant", engagement_type="click", url="https://x.test/" + "q" * 20_000_000)
+    broken_giant = '{"engagement_id": "' + "z" * 3_000_000
+    (engagements / "bulk.jsonl").write_text(_lines([*bulk[:200], giant, broken_giant, *bulk[200:]]))
+    (engagements / "*.jsonl").write_text(_lines([_engagement(f"star{n}") for n in range(3)]))
+    sends = landing / "sends" / NEW_DAY
+    sends.mkdir(parents=True)
+    good_sends = [_send(f"n{n}", segments=1) for n in range(400)]
+    (sends / "a.jsonl").write_text(_lines([*good_sends, _send("rounded", segments=2.5)]))
+    outside = tmp_path / "outside.jsonl"
+    outside.write_text(_lines([_send("secret")]))
+    os.symlink(outside, sends / "b.jsonl")
+    for folder in ("latest", "2025-2-2", f"{NEW_DAY}_retry"):
+        shutil.copytree(sends, landing / "sends" / folder, symlinks=True)
+
+    outcome = run_pipeline(landing, warehouse, NEW_DAY, NEW_DAY)
 
     assert outcome.returncode == 0, outcome.output
-    assert "no_rows_quarantined" in outcome.output  # the warning is reported
-    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as conn:
-        quarantined = conn.execute(
-            "select source, source_row, reason_code from raw.quarantine "
-            "where arrival_date = '2025-02-02'"
+    assert (
+        "warning: raw/sends:landing_layout_recognised (skipped 3: sends/2025-02-02_retry, "
+        "sends/2025-2-2, sends/latest)" in outcome.output
+    )
+    assert "warning: raw/engagements:no_rows_quarantined" in outcome.output
+    loaded = _raw(
+        warehouse,
+        f"select _source_file, count(*), max(length(url)) from raw.engagements "
+        f"where _arrival_date = '{NEW_DAY}' group by all order by all",
+    )
+    assert loaded == [
+        (f"engagements/{NEW_DAY}/*.jsonl", 3, None),
+        (f"engagements/{NEW_DAY}/bulk.jsonl", 401, 20_000_000 + len("https://x.test/")),
+    ]
+    assert _raw(
+        warehouse,
+        f"select source, source_file, source_row, reason from raw.quarantine "
+        f"where arrival_date = '{NEW_DAY}' order by all",
+    ) == [
+        ("engagements", f"engagements/{NEW_DAY}/bulk.jsonl", 202, "not_json"),
+        ("sends", f"sends/{NEW_DAY}/a.jsonl", 401, "invalid_type:segments"),
+        (
+            "sends",
+            f"sends/{NEW_DAY}/b.jsonl",
+            None,
+            "refused_file: a link to a file outside the landing root",
+        ),
+    ]
+    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as serving:
+        quality = serving.execute(
+            "select source_name, rows_landed, rows_quarantined from marts.mart_data_quality "
+            f"where arrival_date = '{NEW_DAY}' order by all"
         ).fetchall()
-    assert quarantined == [("engagements", 151, "not_json")]
-    assert file_digests(warehouse) != file_digests(published / "warehouse")
+    assert quality == [("engagements", 404, 1), ("sends", 400, 2)]
+
+
+def test_a_day_that_held_rows_is_not_replaced_by_a_missing_folder_unless_asked(
+    published_scenario: Path, tmp_path: Path
+) -> None:
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    day = "2025-01-25"
+    shutil.rmtree(landing / "sends" / day)
+    before = file_digests(warehouse)
+    sends_before = _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'")
+
+    refused = run_pipeline(landing, warehouse, day, day)
+
+    assert refused.returncode == 1, refused.output
+    assert (
+        f"FAILED in step raw__sends: sends: 1 arrival date(s) that held rows now have no files "
+        f"in {landing / 'sends'} ({day}); to replace them with nothing, rerun with "
+        "--allow-empty-days"
+    ) in refused.output
+    assert "Traceback" not in refused.output
+    assert file_digests(warehouse) == before
+    assert _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == (
+        sends_before
+    )
+
+    allowed = run_pipeline(landing, warehouse, day, day, "--allow-empty-days")
+
+    assert allowed.returncode == 0, allowed.output
+    assert _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == [
+        (0,)
+    ]
