@@ -34,8 +34,13 @@ def warehouse_dir() -> Path:
 
 
 def working_db(warehouse: Path) -> Path:
-    """The read-write working database: raw tables, quarantine and every dbt model."""
+    """The read-write working database: every dbt model."""
     return warehouse / "warehouse.duckdb"
+
+
+def raw_dir(warehouse: Path) -> Path:
+    """The raw layer: Parquet partitions per source and arrival date (`lib/rawlayer.py`)."""
+    return warehouse / "raw"
 
 
 def serving_db(warehouse: Path) -> Path:

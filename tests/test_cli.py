@@ -3,12 +3,14 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from orchestration.lib.sources import all_raw_ddl
+from orchestration.lib.duckdb_settings import DuckDBSettings
+from orchestration.lib.ingest import ingest_partition
+from orchestration.lib.sources import SOURCES
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,14 +114,9 @@ def test_docs_of_an_empty_warehouse_asks_for_a_run_first(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_docs_generates_a_static_site_with_the_marts(tmp_path: Path) -> None:
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
-        for statement in all_raw_ddl():
-            conn.execute(statement)
-        conn.execute(
-            "insert into raw.landed_files (source, arrival_date, source_file, file_format, "
-            "rows_read, rows_loaded, rows_quarantined, is_unreadable) values "
-            "('sends', date '2025-01-01', 'sends/2025-01-01/a.jsonl', 'jsonl', 0, 0, 0, false)"
-        )
+    settings = DuckDBSettings("1GB", 1, tmp_path / "tmp")
+    for source in SOURCES.values():  # an empty day of every source
+        ingest_partition(source, tmp_path / "landing", date(2025, 1, 1), tmp_path / "raw", settings)
 
     result = _cli("docs", "--warehouse", str(tmp_path))
 

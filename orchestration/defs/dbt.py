@@ -22,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration import paths
 from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.lib.readers import literal_path
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
 os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
@@ -88,12 +89,15 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, str]:
-    """What profiles.yml and the models read: the database, the as-of and DuckDB's limits."""
+    """What profiles.yml and the models read: the database, the raw layer, the as-of and
+    DuckDB's limits."""
     return {
         "CW_WAREHOUSE_DB": str(warehouse.working_db),
+        # Pasted by the sources into a SQL string that is also a glob: escaped for both,
+        # and a `$` would start a template field.
+        "CW_RAW_DIR": literal_path(warehouse.raw).replace("'", "''").replace("$", "$$"),
         "CW_AS_OF": as_of_date,
-        "CW_DUCKDB_MEMORY_LIMIT": warehouse.memory_limit,
-        "CW_DUCKDB_TEMP_DIR": str(paths.spill_dir(warehouse.warehouse)),
+        **warehouse.duckdb_settings.environment(),
     }
 
 

@@ -10,7 +10,8 @@ from pydantic import Field
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
 from orchestration.defs.raw_checks import raw_check_results, raw_check_specs, raw_key
-from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.defs.resources import WarehouseResource
+from orchestration.lib.duckdb_settings import connect
 from orchestration.lib.errors import PipelineError
 from orchestration.lib.ingest import emptied_days, ingest_partition
 from orchestration.lib.landing import (
@@ -19,7 +20,7 @@ from orchestration.lib.landing import (
     list_landed_files,
     unrecognised_entries,
 )
-from orchestration.lib.sources import SOURCES, Source, all_raw_ddl
+from orchestration.lib.sources import SOURCES, Source
 
 
 class IngestConfig(dg.Config):
@@ -40,14 +41,15 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         key=raw_key(source),
         partitions_def=arrival_days,
         backfill_policy=single_run,
-        pool=WAREHOUSE_POOL,
         group_name="raw",
-        kinds={"duckdb"},
+        kinds={"duckdb", "parquet"},
         check_specs=raw_check_specs(source),
         description=(
             f"{source.description} Rows of `<landing>/{source.name}/<arrival date>/` typed and "
-            "validated by the landing contract; invalid rows and unreadable files go to "
-            "`raw.quarantine` with the reason. A rerun replaces the partition."
+            "validated by the landing contract, as Parquet under "
+            f"`<warehouse>/raw/{source.name}/arrival_date=<date>/`; invalid rows and unreadable "
+            "files go to the partition's quarantine with the reason. A rerun replaces the "
+            "partition whole."
         ),
     )
     def raw_source(
@@ -59,20 +61,23 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             check_landing_root(landing)
             files_by_day = {day: list_landed_files(landing, source.name, day) for day in dates}
             skipped = unrecognised_entries(landing, source.name, dates)
-            with warehouse.connect() as conn:
-                for statement in all_raw_ddl():
-                    conn.execute(statement)
-                emptied = emptied_days(conn, source.name, files_by_day)
-                if emptied and not config.allow_empty_days:
-                    days = describe_skipped([d.isoformat() for d in emptied])
-                    raise PipelineError(
-                        f"{source.name}: {len(emptied)} arrival date(s) that held rows now have "
-                        f"no files in {landing / source.name} ({days}); to replace them with "
-                        "nothing, rerun with --allow-empty-days"
-                    )
+            emptied = emptied_days(warehouse.raw, source.name, files_by_day)
+            if emptied and not config.allow_empty_days:
+                days = describe_skipped([d.isoformat() for d in emptied])
+                raise PipelineError(
+                    f"{source.name}: {len(emptied)} arrival date(s) that held rows now have "
+                    f"no files in {landing / source.name} ({days}); to replace them with "
+                    "nothing, rerun with --allow-empty-days"
+                )
+            settings = warehouse.duckdb_settings
+            with connect(settings) as conn:
                 results = [
-                    ingest_partition(conn, source, landing, day, files_by_day[day]) for day in dates
+                    ingest_partition(
+                        source, landing, day, warehouse.raw, settings, files_by_day[day], conn
+                    )
+                    for day in dates
                 ]
+            with warehouse.raw_connection() as conn:
                 checks = raw_check_results(
                     conn, source, dates, warehouse.max_quarantine_share, skipped
                 )

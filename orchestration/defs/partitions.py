@@ -31,17 +31,17 @@ def arrival_dates(window: dg.TimeWindow) -> list[date]:
 
 
 def run_as_of(tags: Mapping[str, str], latest_arrival: Callable[[], date | None]) -> date:
-    """The as-of date of a run: the day after its last arrival date.
+    """The as-of date of a run: the day after the latest arrival date ingested so far.
 
-    The dbt models and the checks are not partitioned (they are rebuilt as of one instant), so
-    they take the last arrival date from the run's partition tags. A run without them (a model
-    materialized on its own from the UI) is as of the latest arrival date already ingested;
-    never the wall clock.
+    Published marts never go back in time: a rerun of an earlier date re-ingests it and
+    republishes as of the latest date. The run's own last arrival date (from its partition
+    tags) counts when it is later than anything ingested before; never the wall clock.
     """
     last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
-    if last is not None:
-        return date.fromisoformat(last) + timedelta(days=1)
+    candidates = [date.fromisoformat(last)] if last is not None else []
     latest = latest_arrival()
-    if latest is None:
+    if latest is not None:
+        candidates.append(latest)
+    if not candidates:
         raise dg.Failure("nothing has been ingested yet: run the raw assets for a date first")
-    return latest + timedelta(days=1)
+    return max(candidates) + timedelta(days=1)

@@ -61,8 +61,7 @@ def serving_marts(
             warehouse.working_db,
             warehouse.warehouse,
             grains=mart_grains(dbt_project_manifest()),
-            memory_limit=warehouse.memory_limit,
-            temp_directory=paths.spill_dir(warehouse.warehouse),
+            settings=warehouse.duckdb_settings,
         )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")
     return dg.MaterializeResult(

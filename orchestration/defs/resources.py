@@ -14,19 +14,20 @@ from pydantic import Field
 from expectations.quarantine import DEFAULT_MAX_SHARE
 from orchestration import paths
 from orchestration.defs.run_history import claim_run, forget_old_runs
-from orchestration.lib.ingest import configure
+from orchestration.lib import rawlayer
+from orchestration.lib.duckdb_settings import DuckDBSettings, connect, resolve_settings
 from orchestration.lib.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
-from orchestration.lib.sources import LANDED_FILES_TABLE, RAW_SCHEMA
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
 WAREHOUSE_POOL = "warehouse_writer"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The landing zone and the working DuckDB database of one warehouse directory.
+    """The landing zone, the raw layer and the working DuckDB database of one warehouse.
 
-    Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` and then to the
-    contract's defaults, read when the run starts, so the CLI's flags reach every asset.
+    Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` (and the
+    `CW_DUCKDB_*` variables of `lib/duckdb_settings.py`) and then to the defaults, read when
+    the run starts, so the CLI's flags reach every asset.
 
     In a run, the resource holds the warehouse's run lock from before the first step to after
     the last one: one run at a time works on a warehouse, and the next one waits.
@@ -34,7 +35,13 @@ class WarehouseResource(dg.ConfigurableResource):
 
     landing_dir: str = ""
     warehouse_dir: str = ""
-    memory_limit: str = "4GB"
+    memory_limit: str = Field(
+        default="", description="DuckDB's memory limit, e.g. `8GB` (default: half the machine)."
+    )
+    threads: int = Field(default=0, description="DuckDB's threads (default: every core).")
+    temp_directory: str = Field(
+        default="", description="Where DuckDB spills (default: `<warehouse>/tmp`)."
+    )
     max_quarantine_share: float = Field(
         default=DEFAULT_MAX_SHARE,
         description="Blocking share of quarantined rows per source and arrival date.",
@@ -59,6 +66,16 @@ class WarehouseResource(dg.ConfigurableResource):
     def working_db(self) -> Path:
         return paths.working_db(self.warehouse)
 
+    @property
+    def raw(self) -> Path:
+        return paths.raw_dir(self.warehouse)
+
+    @property
+    def duckdb_settings(self) -> DuckDBSettings:
+        return resolve_settings(
+            paths.spill_dir(self.warehouse), self.memory_limit, self.threads, self.temp_directory
+        )
+
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         """Hold the run lock for the run; then mark dead runs failed and forget old ones."""
@@ -68,32 +85,30 @@ class WarehouseResource(dg.ConfigurableResource):
             if context.instance is not None and run_id is not None:
                 claim_run(context.instance, run_id, str(self.warehouse))
                 forget_old_runs(context.instance, self.run_history_days, datetime.now(UTC))
+            # A run killed mid-swap leaves a partition aside; only now is no run writing.
+            rawlayer.recover(self.raw)
             yield self
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A configured connection to the working database; closed on exit."""
         self.warehouse.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(self.working_db), read_only=read_only)
+        conn = connect(self.duckdb_settings, str(self.working_db), read_only=read_only)
         try:
-            configure(conn, self.memory_limit, paths.spill_dir(self.warehouse))
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def raw_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory connection reading the raw layer as schema `raw`; closed on exit."""
+        conn = connect(self.duckdb_settings)
+        try:
+            rawlayer.create_raw_views(conn, self.raw)
             yield conn
         finally:
             conn.close()
 
     def latest_arrival_date(self) -> date | None:
-        """The latest arrival date any file was ingested for, if any."""
-        if not self.working_db.exists():
-            return None
-        with self.connect(read_only=True) as conn:
-            exists = conn.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?",
-                [RAW_SCHEMA, LANDED_FILES_TABLE],
-            ).fetchone()
-            if not exists or not exists[0]:
-                return None
-            row = conn.execute(
-                f"select max(arrival_date) from {RAW_SCHEMA}.{LANDED_FILES_TABLE}"
-            ).fetchone()
-        return row[0] if row else None
+        """The latest arrival date any source was ingested for, if any."""
+        return rawlayer.latest_arrival_date(self.raw)

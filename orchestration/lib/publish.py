@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import paths
+from orchestration.lib.duckdb_settings import DuckDBSettings, connect, resolve_settings
 from orchestration.lib.errors import PipelineError, explain
 from orchestration.lib.failpoints import failpoint
 from orchestration.lib.sources import quote_ident
@@ -48,8 +49,7 @@ def publish_marts(
     prefix: str = "mart_",
     *,
     grains: Mapping[str, Sequence[str]] | None = None,
-    memory_limit: str = "4GB",
-    temp_directory: Path | None = None,
+    settings: DuckDBSettings | None = None,
 ) -> list[str]:
     """Copy every `<schema>.<prefix>*` table of `working_db` into a new build and publish it.
 
@@ -60,15 +60,14 @@ def publish_marts(
     """
     published = paths.published_dir(warehouse)
     builds = published / "builds"
-    spill = temp_directory or paths.spill_dir(warehouse)
-    for folder in (builds, spill):
-        folder.mkdir(parents=True, exist_ok=True)
+    builds.mkdir(parents=True, exist_ok=True)
+    settings = settings or resolve_settings(paths.spill_dir(warehouse))
     remove_unpublished_builds(warehouse)
 
     build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     (build / _PARQUET_FOLDER).mkdir(parents=True)
     try:
-        marts = _write_build(build, working_db, schema, prefix, grains or {}, memory_limit, spill)
+        marts = _write_build(build, working_db, schema, prefix, grains or {}, settings)
         failpoint("publish.before_swap")
         _swap_current(published, build)
     except BaseException:
@@ -86,14 +85,11 @@ def _write_build(
     schema: str,
     prefix: str,
     grains: Mapping[str, Sequence[str]],
-    memory_limit: str,
-    spill: Path,
+    settings: DuckDBSettings,
 ) -> list[str]:
     serving = build / _SERVING_FILE
     try:
-        connection = duckdb.connect(
-            str(serving), config={"memory_limit": memory_limit, "temp_directory": str(spill)}
-        )
+        connection = connect(settings, str(serving))
         try:
             failpoint("publish.write_serving")
             marts = _copy_marts(connection, working_db, schema, prefix, grains)
@@ -106,11 +102,7 @@ def _write_build(
     except Exception as exc:
         raise PipelineError(explain(exc, f"writing {_SERVING_FILE}")) from exc
     try:
-        with duckdb.connect(
-            str(serving),
-            read_only=True,
-            config={"memory_limit": memory_limit, "temp_directory": str(spill)},
-        ) as connection:
+        with connect(settings, str(serving), read_only=True) as connection:
             for mart in marts:
                 target = build / _PARQUET_FOLDER / f"{mart}.parquet"
                 connection.execute(

@@ -286,7 +286,8 @@ SOURCES: dict[str, Source] = {
 
 SOURCE_NAMES: tuple[str, ...] = tuple(SOURCES)
 
-# Columns every raw table carries besides the contract's fields: where each row came from.
+# Columns every raw row carries besides the contract's fields: where it came from (the
+# arrival date is the raw layer's partition).
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_arrival_date", "DATE"),
     ("_source_file", "VARCHAR"),
@@ -297,6 +298,29 @@ RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = "quarantine"
 LANDED_FILES_TABLE = "landed_files"
 
+# The raw layer's record of rejected rows and files, and of every landed file.
+QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "VARCHAR"),
+    ("arrival_date", "DATE"),
+    ("source_file", "VARCHAR"),
+    ("source_row", "BIGINT"),  # null when the whole file was unreadable
+    ("reason_code", "VARCHAR"),
+    ("reason", "VARCHAR"),
+    ("raw_text", "VARCHAR"),
+)
+LANDED_FILES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "VARCHAR"),
+    ("arrival_date", "DATE"),
+    ("source_file", "VARCHAR"),
+    ("file_format", "VARCHAR"),
+    ("rows_read", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_quarantined", "BIGINT"),
+    ("is_unreadable", "BOOLEAN"),
+    ("file_bytes", "BIGINT"),
+    ("rows_estimated", "BIGINT"),  # an unreadable file's rows, estimated from its size
+)
+
 # Extensions the landing contract accepts, longest first so `.csv.gz` wins over `.gz`.
 EXTENSIONS: tuple[str, ...] = (".jsonl.gz", ".csv.gz", ".jsonl", ".csv", ".parquet")
 
@@ -306,55 +330,6 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def raw_table_ddl(source: Source) -> str:
-    """`create table if not exists` for the raw table of one source."""
-    columns = [f"{quote_ident(f.name)} {f.kind.sql_type}" for f in source.fields]
-    columns += [f"{quote_ident(name)} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
-    table = f"{RAW_SCHEMA}.{quote_ident(source.name)}"
-    return f"create table if not exists {table} (\n    " + ",\n    ".join(columns) + "\n)"
-
-
-QUARANTINE_DDL = f"""
-create table if not exists {RAW_SCHEMA}.{QUARANTINE_TABLE} (
-    source varchar not null,
-    arrival_date date not null,
-    source_file varchar not null,
-    source_row bigint,          -- null when the whole file was unreadable
-    reason_code varchar not null,
-    reason varchar not null,
-    raw_text varchar
-)
-"""
-
-LANDED_FILES_DDL = f"""
-create table if not exists {RAW_SCHEMA}.{LANDED_FILES_TABLE} (
-    source varchar not null,
-    arrival_date date not null,
-    source_file varchar not null,
-    file_format varchar not null,
-    rows_read bigint not null,
-    rows_loaded bigint not null,
-    rows_quarantined bigint not null,
-    is_unreadable boolean not null,
-    file_bytes bigint,
-    -- an unreadable file's rows, estimated from its size (null for a file that was read)
-    rows_estimated bigint
-)
-"""
-
-# Warehouses made before these columns existed get them (null for the files they hold).
-LANDED_FILES_MIGRATIONS = (
-    f"alter table {RAW_SCHEMA}.{LANDED_FILES_TABLE} add column if not exists file_bytes bigint",
-    f"alter table {RAW_SCHEMA}.{LANDED_FILES_TABLE} add column if not exists rows_estimated bigint",
-)
-
-
-def all_raw_ddl() -> list[str]:
-    """Every statement that creates the raw schema, idempotent."""
-    return [
-        f"create schema if not exists {RAW_SCHEMA}",
-        *(raw_table_ddl(s) for s in SOURCES.values()),
-        QUARANTINE_DDL,
-        LANDED_FILES_DDL,
-        *LANDED_FILES_MIGRATIONS,
-    ]
+def raw_columns(source: Source) -> tuple[tuple[str, str], ...]:
+    """The columns of a source's raw rows: the contract's fields, then the lineage."""
+    return (*((f.name, f.kind.sql_type) for f in source.fields), *LINEAGE_COLUMNS)

@@ -144,3 +144,12 @@ def parquet_digests(warehouse: Path) -> dict[str, str]:
     """The published Parquet files' contents, which identical marts make identical."""
     files = sorted((warehouse / "parquet").glob("*.parquet"))
     return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
+    """A query over the raw layer's `raw.*` relations (its Parquet files)."""
+    from orchestration.lib.rawlayer import create_raw_views
+
+    with duckdb.connect() as conn:
+        create_raw_views(conn, warehouse / "raw")
+        return conn.execute(sql).fetchall()

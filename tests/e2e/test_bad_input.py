@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e.conftest import copy_published, file_digests, run_pipeline
+from tests.e2e.conftest import copy_published, file_digests, raw_rows, run_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -51,11 +51,6 @@ def _engagement(engagement_id: str, **overrides: object) -> dict[str, object]:
 
 def _lines(rows: list[object]) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
-
-
-def _raw(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def test_a_mostly_malformed_day_fails_and_leaves_the_published_marts(
@@ -95,7 +90,7 @@ def test_a_truncated_gzip_blocks_publication_as_the_rows_it_held_would(
     assert "FAILED blocking check: raw/sends:quarantined_share_within_limit" in outcome.output
     assert "NOT published" in outcome.output
     assert file_digests(warehouse) == before
-    assert _raw(
+    assert raw_rows(
         warehouse,
         f"select reason, rows_estimated > 900 from raw.quarantine join raw.landed_files "
         f"using (source, arrival_date, source_file) where arrival_date = '{NEW_DAY}'",
@@ -133,7 +128,7 @@ def test_a_messy_day_publishes_every_good_row_and_names_every_bad_one(
         "sends/2025-2-2, sends/latest)" in outcome.output
     )
     assert "warning: raw/engagements:no_rows_quarantined" in outcome.output
-    loaded = _raw(
+    loaded = raw_rows(
         warehouse,
         f"select _source_file, count(*), max(length(url)) from raw.engagements "
         f"where _arrival_date = '{NEW_DAY}' group by all order by all",
@@ -142,7 +137,7 @@ def test_a_messy_day_publishes_every_good_row_and_names_every_bad_one(
         (f"engagements/{NEW_DAY}/*.jsonl", 3, None),
         (f"engagements/{NEW_DAY}/bulk.jsonl", 401, 20_000_000 + len("https://x.test/")),
     ]
-    assert _raw(
+    assert raw_rows(
         warehouse,
         f"select source, source_file, source_row, reason from raw.quarantine "
         f"where arrival_date = '{NEW_DAY}' order by all",
@@ -171,7 +166,9 @@ def test_a_day_that_held_rows_is_not_replaced_by_a_missing_folder_unless_asked(
     day = "2025-01-25"
     shutil.rmtree(landing / "sends" / day)
     before = file_digests(warehouse)
-    sends_before = _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'")
+    sends_before = raw_rows(
+        warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'"
+    )
 
     refused = run_pipeline(landing, warehouse, day, day)
 
@@ -183,13 +180,13 @@ def test_a_day_that_held_rows_is_not_replaced_by_a_missing_folder_unless_asked(
     ) in refused.output
     assert "Traceback" not in refused.output
     assert file_digests(warehouse) == before
-    assert _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == (
+    assert raw_rows(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == (
         sends_before
     )
 
     allowed = run_pipeline(landing, warehouse, day, day, "--allow-empty-days")
 
     assert allowed.returncode == 0, allowed.output
-    assert _raw(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == [
+    assert raw_rows(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == [
         (0,)
     ]

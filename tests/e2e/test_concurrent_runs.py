@@ -12,7 +12,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.e2e.conftest import (
@@ -20,6 +19,7 @@ from tests.e2e.conftest import (
     copy_published,
     file_digests,
     parquet_digests,
+    raw_rows,
     run_command,
     run_pipeline,
     snapshot,
@@ -73,11 +73,11 @@ def test_two_runs_at_once_end_with_one_build_equal_to_a_clean_run(
     builds = warehouse / "published"
     assert (builds / "current").resolve() != (builds / "previous").resolve()
     assert len(list((warehouse / "logs").glob("run_2025-01-31_2025-02-01_*.log"))) == 2
-    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as conn:
-        (loaded,) = conn.execute(
-            "select sum(rows_loaded) from raw.landed_files "
-            "where arrival_date between '2025-01-31' and '2025-02-01'"
-        ).fetchone()
+    [(loaded,)] = raw_rows(
+        warehouse,
+        "select sum(rows_loaded) from raw.landed_files "
+        "where arrival_date between '2025-01-31' and '2025-02-01'",
+    )
     assert all(f"ingested {loaded} rows, quarantined 0" in output for output in outputs)
 
 

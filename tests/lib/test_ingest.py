@@ -13,8 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib.ingest import configure, emptied_days, ingest_partition
-from orchestration.lib.sources import SOURCES, all_raw_ddl
+from orchestration.lib.duckdb_settings import DuckDBSettings
+from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
+from orchestration.lib.rawlayer import create_raw_views
+from orchestration.lib.sources import SOURCES
 
 DAY = date(2024, 3, 10)
 
@@ -41,24 +43,34 @@ def _write_jsonl(path: Path, rows: list[object]) -> None:
     path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
 
 
+class RawLayer:
+    """A raw layer in a scratch folder, and a connection that reads it as `raw.*` views."""
+
+    def __init__(self, folder: Path) -> None:
+        self.raw = folder / "raw"
+        self.settings = DuckDBSettings("1GB", 2, folder / "spill")
+        self.db = duckdb.connect()
+
+    def execute(self, sql: str, parameters: object = None) -> duckdb.DuckDBPyConnection:
+        return self.db.execute(sql, parameters)
+
+
 @pytest.fixture
-def conn(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
-    configure(connection, "1GB", tmp_path / "spill")
-    for statement in all_raw_ddl():
-        connection.execute(statement)
-    return connection
+def conn(tmp_path: Path) -> RawLayer:
+    return RawLayer(tmp_path / "_warehouse")
 
 
 def _day_dir(landing: Path, source: str = "sends") -> Path:
     return landing / source / DAY.isoformat()
 
 
-def _ingest(conn: duckdb.DuckDBPyConnection, landing: Path, source: str = "sends"):
-    return ingest_partition(conn, SOURCES[source], landing, DAY)
+def _ingest(conn: RawLayer, landing: Path, source: str = "sends") -> IngestResult:
+    result = ingest_partition(SOURCES[source], landing, DAY, conn.raw, conn.settings)
+    create_raw_views(conn.db, conn.raw)
+    return result
 
 
-def _quarantine(conn: duckdb.DuckDBPyConnection) -> list[tuple]:
+def _quarantine(conn: RawLayer) -> list[tuple]:
     return conn.execute(
         "select source_file, source_row, reason from raw.quarantine order by all"
     ).fetchall()
@@ -422,6 +434,6 @@ def test_a_day_that_held_rows_and_is_now_empty_is_found(conn, tmp_path: Path) ->
     _ingest(conn, tmp_path)
     other = date(2024, 3, 11)
 
-    assert emptied_days(conn, "sends", {DAY: [], other: []}) == [DAY]
-    assert emptied_days(conn, "sends", {DAY: ["a file"]}) == []
-    assert emptied_days(conn, "engagements", {DAY: []}) == []
+    assert emptied_days(conn.raw, "sends", {DAY: [], other: []}) == [DAY]
+    assert emptied_days(conn.raw, "sends", {DAY: ["a file"]}) == []
+    assert emptied_days(conn.raw, "engagements", {DAY: []}) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.errors import PipelineError
 from orchestration.lib.publish import publish_marts
 
@@ -74,7 +75,9 @@ def warehouse(tmp_path: Path) -> Path:
 def test_publishes_every_mart_to_serving_and_parquet(tmp_path: Path, warehouse: Path) -> None:
     working = _working_db(tmp_path / "working.duckdb", 5, "v1")
 
-    published = publish_marts(working, warehouse, memory_limit="1GB")
+    published = publish_marts(
+        working, warehouse, settings=DuckDBSettings("1GB", 2, warehouse / "tmp")
+    )
 
     assert published == ["mart_a", "mart_b's", "mart_view"]
     with (
@@ -163,8 +166,7 @@ def test_duckdb_spills_to_the_temp_directory_given(tmp_path: Path, warehouse: Pa
     publish_marts(
         _working_db(tmp_path / "working.duckdb", 2, "x"),
         warehouse,
-        memory_limit="256MB",
-        temp_directory=spill,
+        settings=DuckDBSettings("256MB", 1, spill),
     )
     assert spill.is_dir()
     assert not (warehouse / "tmp").exists()
