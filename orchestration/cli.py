@@ -202,7 +202,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # The run's own resource takes the lock too; taken here first, the wait is visible.
         with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=_say_we_wait(args.wait)):
             _forget_old_logs(warehouse)
-            options = RunOptions(allow_empty_days=args.allow_empty_days)
+            options = RunOptions(
+                allow_empty_days=args.allow_empty_days, full_refresh=args.full_refresh
+            )
             summary = run_pipeline(args.start, args.end, log_file, options)
     except PipelineError as exc:
         print(f"arrival dates {args.start}..{args.end}: run FAILED: {exc}", file=sys.stderr)
@@ -317,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace arrival dates that held rows with nothing when their folder is now "
         "missing or empty (refused otherwise)",
+    )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every model from the raw layer, not only the arrival dates that changed",
     )
     run.add_argument(
         "--wait",

@@ -48,13 +48,22 @@ class RunSummary:
 @dataclass(frozen=True)
 class RunOptions:
     allow_empty_days: bool = False
+    full_refresh: bool = False
+
+
+# The op of the dbt assets, whose config says whether to rebuild everything.
+DBT_OP = "campaign_dbt_models"
 
 
 def run_config(options: RunOptions, raw_op_names: Sequence[str]) -> dict[str, Any]:
-    """The run config the options make: the ingest's config on every raw asset's op."""
-    if not options.allow_empty_days:
-        return {}
-    return {"ops": {name: {"config": {"allow_empty_days": True}} for name in sorted(raw_op_names)}}
+    """The run config the options make: the ingest's config on every raw asset's op, and
+    the dbt build's."""
+    ops: dict[str, Any] = {}
+    if options.allow_empty_days:
+        ops.update({name: {"config": {"allow_empty_days": True}} for name in raw_op_names})
+    if options.full_refresh:
+        ops[DBT_OP] = {"config": {"full_refresh": True}}
+    return {"ops": dict(sorted(ops.items()))} if ops else {}
 
 
 def execute(start: date, end: date, options: RunOptions) -> RunSummary:

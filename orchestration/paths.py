@@ -71,3 +71,8 @@ def run_lock(warehouse: Path) -> Path:
 def logs_dir(warehouse: Path) -> Path:
     """The command's log of each run."""
     return warehouse / "logs"
+
+
+def models_state(warehouse: Path) -> Path:
+    """The as-of date the dbt models were last built as of (`lib/models_state.py`)."""
+    return warehouse / "models_as_of"

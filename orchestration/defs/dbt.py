@@ -13,15 +13,18 @@ import fcntl
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field
 
 from orchestration import paths
-from orchestration.defs.partitions import run_as_of
+from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.lib.models_state import read_models_state, write_models_state
 from orchestration.lib.readers import literal_path
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
@@ -64,13 +67,30 @@ _prepare_manifest(dbt_project)
 
 
 class CampaignDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by their top folder (staging, intermediate, marts, seeds)."""
+    """Groups dbt assets by their top folder (staging, intermediate, marts, seeds), and shows
+    as asset checks the dbt tests an operator reads: singular tests (`assert_*`) and tests
+    that only warn. The generic key and not-null tests still run in every build and fail it;
+    as checks they would cost every run hundreds of events for nothing to read."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        test = manifest["nodes"].get(unique_id, {})
+        is_singular = not test.get("test_metadata")
+        warns_only = (test.get("config") or {}).get("severity", "error").lower() == "warn"
+        if not (is_singular or warns_only):
+            return None
+        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
 
 @contextmanager
@@ -101,6 +121,18 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
     }
 
 
+class DbtBuildConfig(dg.Config):
+    """How a run builds the models."""
+
+    full_refresh: bool = Field(
+        default=False,
+        description=(
+            "Rebuild every model from the raw layer instead of recomputing the run's window "
+            "(the arrival dates since the last build, and the run's own)."
+        ),
+    )
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -108,14 +140,43 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
     pool=WAREHOUSE_POOL,
 )
 def campaign_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ) -> Iterator[Any]:
-    """`dbt build` (seeds, models, data tests, unit tests) as of the run's last arrival date."""
-    as_of_date = run_as_of(context.run.tags, warehouse.latest_arrival_date).isoformat()
-    context.log.info(f"dbt build as of {as_of_date} 00:00 UTC")
+    """`dbt build` (seeds, models, data tests) as of the latest arrival date ingested,
+    recomputing only the window of arrival dates this run changed (`window_start()`)."""
+    as_of = run_as_of(context.run.tags, warehouse.latest_arrival_date)
+    state = paths.models_state(warehouse.warehouse)
+    window = None if config.full_refresh else build_window_start(context.run.tags, state)
+    context.log.info(
+        f"dbt build as of {as_of} 00:00 UTC, "
+        + (f"recomputing arrival dates from {window}" if window else "rebuilding everything")
+    )
     target = Path(warehouse.warehouse) / "dbt_target"
-    with _environment(dbt_environment(warehouse, as_of_date)):
-        yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    # Unit tests check the SQL, not the data: CI runs them once (tests/dbt), not every run.
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    environment = {
+        **dbt_environment(warehouse, as_of.isoformat()),
+        "CW_WINDOW_START": window.isoformat() if window else "",
+    }
+    with _environment(environment):
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+    write_models_state(state, as_of)
+
+
+def build_window_start(tags: Mapping[str, str], state: Path) -> date | None:
+    """The first arrival date a build recomputes: the first one the models have not seen
+    (the day after the last build's last arrival date), or the run's own first date when
+    that is earlier (a rerun of a past day). None, everything, when no build is recorded."""
+    built = read_models_state(state)
+    if built is None:
+        return None
+    first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+    return min(built, date.fromisoformat(first)) if first else built
 
 
 def model_key(model_name: str) -> dg.AssetKey:

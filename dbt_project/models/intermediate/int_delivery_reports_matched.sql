@@ -3,7 +3,17 @@
     provider_message_id, and the same provider when both sides name one. An exact provider
     match wins over a match where one side's provider is unknown. Reports matching no send
     keep message_id NULL: orphans, kept because the send may land later.
+
+    Stored by the report's arrival date. A run matches its window's reports, and again the
+    days holding reports that a send of the window can match (an orphan's send has landed, or
+    a better match has).
 #}
+{{ config(
+    materialized='incremental',
+    partition_by='_arrival_date',
+    overwrite_window_column='_arrival_date',
+) }}
+
 with
 
 reports as (
@@ -18,6 +28,45 @@ sends as (
 
 ),
 
+{% if is_incremental() %}
+
+ids_of_sends_in_window as (
+
+    select provider_message_id from sends
+    where _arrival_date >= {{ window_start() }}
+        and outcome = 'accepted'
+        and provider_message_id is not null
+
+),
+
+days_to_match_again as (
+
+    select distinct _arrival_date
+    from {{ this }}
+    where provider_message_id in (
+        select ids_of_sends_in_window.provider_message_id from ids_of_sends_in_window
+    )
+
+),
+
+reports_to_match as (
+
+    select * from reports
+    where _arrival_date >= {{ window_start() }}
+        or _arrival_date in (select days_to_match_again._arrival_date from days_to_match_again)
+
+),
+
+{% else %}
+
+reports_to_match as (
+
+    select * from reports
+
+),
+
+{% endif %}
+
 accepted_sends as (
 
     select
@@ -26,7 +75,9 @@ accepted_sends as (
         provider_message_id
     from sends
     where outcome = 'accepted'
-        and provider_message_id is not null
+        and provider_message_id in (
+            select reports_to_match.provider_message_id from reports_to_match
+        )
 
 ),
 
@@ -51,7 +102,7 @@ candidate_matches as (
             when reports.provider = accepted_sends.provider then 0
             else 1
         end as match_rank
-    from reports
+    from reports_to_match as reports
     left join accepted_sends
         on reports.provider_message_id = accepted_sends.provider_message_id
         and (

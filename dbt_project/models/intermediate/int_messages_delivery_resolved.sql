@@ -12,18 +12,60 @@
        error code of the earliest failure); channel without receipts -> delivered at sent_at;
        as_of >= sent_at + window -> undelivered, delivery_report_missing, at the window's end;
        otherwise delivery_pending.
+
+    Stored by the arrival day of the message's execution (int_executions_arrived); a run
+    recomputes the days of int_execution_days_affected, the timeouts due by as_of included.
 #}
+{{ config(
+    materialized='incremental',
+    partition_by='execution_arrival_date',
+    overwrite_window_column='execution_arrival_date',
+) }}
+-- depends_on: {{ ref('int_execution_days_affected') }}
+
 with
 
-sends as (
+arrived as (
+
+    select * from {{ ref('int_executions_arrived') }}
+    {% if is_incremental() -%}
+    where execution_arrival_date in (
+        select affected.execution_arrival_date
+        from {{ ref('int_execution_days_affected') }} as affected
+    )
+    {%- endif %}
+
+),
+
+all_sends as (
 
     select * from {{ ref('stg_campaign_engine__sends') }}
 
 ),
 
-reports as (
+sends as (
+
+    select
+        all_sends.*,
+        arrived.execution_arrival_date
+    from all_sends
+    {{ 'inner' if is_incremental() else 'left' }} join arrived
+        on all_sends.execution_id = arrived.execution_id
+
+),
+
+all_reports as (
 
     select * from {{ ref('int_delivery_reports_matched') }}
+
+),
+
+reports as (
+
+    select * from all_reports
+    {% if is_incremental() -%}
+    where message_id in (select sends.message_id from sends)
+    {%- endif %}
 
 ),
 
@@ -165,6 +207,7 @@ resolved as (
 
     select
         sends.message_id,
+        sends.execution_arrival_date,
         accepted_sends.sent_at,
         accepted_sends.delivery_window_ends_at,
         coalesce(channels.has_delivery_receipts, true) as has_delivery_receipts,
@@ -204,6 +247,7 @@ final as (
 
     select
         message_id,
+        execution_arrival_date,
         sent_at,
         delivery_window_ends_at,
         has_delivery_receipts,

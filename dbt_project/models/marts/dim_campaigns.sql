@@ -1,14 +1,9 @@
+{# Campaigns, current values (int_campaigns_current). #}
 with
-
-campaign_versions as (
-
-    select * from {{ ref('stg_app__campaigns') }}
-
-),
 
 current_campaigns as (
 
-    {{ deduplicate('campaign_versions', partition_by='campaign_id', order_by='updated_at desc') }}
+    select * from {{ ref('int_campaigns_current') }}
 
 ),
 

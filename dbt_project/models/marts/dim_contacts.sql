@@ -1,14 +1,12 @@
+{#
+    Contacts, current values (int_contacts_current), with the pseudonymous contact_key. No
+    handle: it never leaves the raw layer.
+#}
 with
-
-contact_versions as (
-
-    select * from {{ ref('stg_app__contacts') }}
-
-),
 
 current_contacts as (
 
-    {{ deduplicate('contact_versions', partition_by='contact_id', order_by='updated_at desc') }}
+    select * from {{ ref('int_contacts_current') }}
 
 ),
 

@@ -1,14 +1,9 @@
+{# Workspaces, current values (int_workspaces_current). #}
 with
-
-workspace_versions as (
-
-    select * from {{ ref('stg_app__workspaces') }}
-
-),
 
 current_workspaces as (
 
-    {{ deduplicate('workspace_versions', partition_by='workspace_id', order_by='updated_at desc') }}
+    select * from {{ ref('int_workspaces_current') }}
 
 ),
 
@@ -19,7 +14,7 @@ final as (
         workspace_name,
         industry,
         timezone,
-        {{ known_time_zone('timezone') }} as reporting_timezone,
+        reporting_timezone,
         plan,
         monthly_contact_limit,
         updated_at

@@ -1,160 +1,17 @@
 {#
-    One row per execution (one entry of one contact into one campaign). An execution is known
-    from its engine events or, when those have not landed yet, from its sends: a send proves
-    the entry, so every message belongs to an execution here. Status is the latest of the
-    completed / limited / failed / interrupted events (ties broken by event id), else pending.
+    One row per execution, an entry of a contact into a campaign (resolved, and kept
+    incrementally, by int_executions_resolved).
+    The fact is the resolved rows as BI-facing columns; the work, and what a run recomputes,
+    is the intermediate model's.
 #}
+{{ config(materialized='view') }}
+
 with
 
-execution_events as (
+resolved as (
 
-    select * from {{ ref('stg_campaign_engine__executions') }}
-
-),
-
-sends as (
-
-    select * from {{ ref('stg_campaign_engine__sends') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('dim_contacts') }}
-
-),
-
-campaigns as (
-
-    select * from {{ ref('dim_campaigns') }}
-
-),
-
-first_events as (
-
-    {{ deduplicate(
-        'execution_events',
-        partition_by='execution_id',
-        order_by='occurred_at, execution_event_id'
-    ) }}
-
-),
-
-event_summaries as (
-
-    select
-        execution_id,
-        min(case when event_type = 'entered' then occurred_at end) as entered_at,
-        min(occurred_at) as first_event_at,
-        max(occurred_at) as last_event_at,
-        {{ dbt.bool_or('is_test') }} as has_test_event
-    from execution_events
-    group by execution_id
-
-),
-
-terminal_events as (
-
-    select * from execution_events
-    where event_type in ('completed', 'limited', 'failed', 'interrupted')
-
-),
-
-latest_terminal_events as (
-
-    {{ deduplicate(
-        'terminal_events',
-        partition_by='execution_id',
-        order_by='occurred_at desc, execution_event_id desc'
-    ) }}
-
-),
-
-first_sends as (
-
-    {{ deduplicate('sends', partition_by='execution_id', order_by='attempted_at, message_id') }}
-
-),
-
-send_summaries as (
-
-    select
-        execution_id,
-        min(attempted_at) as first_attempted_at,
-        max(attempted_at) as last_attempted_at,
-        count(*) as messages_attempted,
-        {{ dbt.bool_or('is_test') }} as has_test_send
-    from sends
-    group by execution_id
-
-),
-
-execution_ids as (
-
-    select execution_id from event_summaries
-    union
-    select execution_id from send_summaries
-
-),
-
-executions as (
-
-    select
-        execution_ids.execution_id,
-        coalesce(first_events.campaign_id, first_sends.campaign_id) as campaign_id,
-        coalesce(first_events.contact_id, first_sends.contact_id) as contact_id,
-        coalesce(latest_terminal_events.event_type, 'pending') as execution_status,
-        latest_terminal_events.occurred_at as status_changed_at,
-        event_summaries.entered_at,
-        least(
-            coalesce(event_summaries.first_event_at, send_summaries.first_attempted_at),
-            coalesce(send_summaries.first_attempted_at, event_summaries.first_event_at)
-        ) as first_event_at,
-        greatest(
-            coalesce(event_summaries.last_event_at, send_summaries.last_attempted_at),
-            coalesce(send_summaries.last_attempted_at, event_summaries.last_event_at)
-        ) as last_event_at,
-        coalesce(send_summaries.messages_attempted, 0) as messages_attempted,
-        event_summaries.execution_id is not null as has_execution_events,
-        coalesce(event_summaries.has_test_event, false)
-        or coalesce(send_summaries.has_test_send, false) as is_test
-    from execution_ids
-    left join event_summaries
-        on execution_ids.execution_id = event_summaries.execution_id
-    left join first_events
-        on execution_ids.execution_id = first_events.execution_id
-    left join latest_terminal_events
-        on execution_ids.execution_id = latest_terminal_events.execution_id
-    left join send_summaries
-        on execution_ids.execution_id = send_summaries.execution_id
-    left join first_sends
-        on execution_ids.execution_id = first_sends.execution_id
-
-),
-
-final as (
-
-    select
-        executions.execution_id,
-        executions.campaign_id,
-        executions.contact_id,
-        campaigns.workspace_id,
-        executions.execution_status,
-        executions.status_changed_at,
-        executions.entered_at,
-        executions.first_event_at,
-        executions.last_event_at,
-        executions.messages_attempted,
-        executions.has_execution_events,
-        executions.is_test,
-        coalesce(contacts.is_internal, false) as is_internal_contact,
-        executions.is_test or coalesce(contacts.is_internal, false) as is_excluded
-    from executions
-    left join contacts
-        on executions.contact_id = contacts.contact_id
-    left join campaigns
-        on executions.campaign_id = campaigns.campaign_id
+    select * from {{ ref('int_executions_resolved') }}
 
 )
 
-select * from final
+select * from resolved

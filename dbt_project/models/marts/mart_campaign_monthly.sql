@@ -1,13 +1,13 @@
 {#
     One row per campaign and month in the workspace's time zone with any activity: the
     summary's message-grain counts, each dated by its own event (see
-    int_campaign_metric_events). Summed over all periods they equal the summary.
+    int_campaign_metrics_by_day). Summed over all periods they equal the summary.
 #}
 with
 
 events as (
 
-    select * from {{ ref('int_campaign_metric_events') }}
+    select * from {{ ref('int_campaign_metrics_by_day') }}
 
 ),
 

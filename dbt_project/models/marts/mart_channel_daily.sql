@@ -6,7 +6,7 @@ with
 
 events as (
 
-    select * from {{ ref('int_campaign_metric_events') }}
+    select * from {{ ref('int_campaign_metrics_by_day') }}
 
 ),
 

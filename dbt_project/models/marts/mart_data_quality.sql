@@ -8,9 +8,9 @@
 #}
 with
 
-landed_rows as (
+landed_files as (
 
-    select * from {{ ref('stg_ingest__landed_rows') }}
+    select * from {{ ref('stg_ingest__landed_files') }}
 
 ),
 
@@ -337,9 +337,10 @@ landed_counts as (
     select
         source_name,
         arrival_date,
-        count(*) as rows_landed
-    from landed_rows
+        cast(sum(rows_loaded) as {{ dbt.type_bigint() }}) as rows_landed
+    from landed_files
     group by source_name, arrival_date
+    having sum(rows_loaded) > 0
 
 ),
 

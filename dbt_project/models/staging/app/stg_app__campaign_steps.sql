@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'campaign_steps') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -25,9 +25,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['campaign_id', 'step_id', 'updated_at']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='campaign_id, step_id, updated_at') }}
+    {{ deduplicate('first_landed', partition_by='campaign_id, step_id, updated_at') }}
 
 )
 

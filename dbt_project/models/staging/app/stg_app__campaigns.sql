@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'campaigns') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -29,9 +29,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['campaign_id', 'updated_at']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='campaign_id, updated_at') }}
+    {{ deduplicate('first_landed', partition_by='campaign_id, updated_at') }}
 
 )
 

@@ -14,7 +14,7 @@ source as (
         _source_file,
         _source_row
     from {{ source('raw', 'contacts') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -34,9 +34,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['contact_id', 'updated_at']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='contact_id, updated_at') }}
+    {{ deduplicate('first_landed', partition_by='contact_id, updated_at') }}
 
 )
 

@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'senders') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -22,9 +22,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['sender_id', 'updated_at']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='sender_id, updated_at') }}
+    {{ deduplicate('first_landed', partition_by='sender_id, updated_at') }}
 
 )
 

@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'workspaces') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -24,9 +24,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['workspace_id', 'updated_at']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='workspace_id, updated_at') }}
+    {{ deduplicate('first_landed', partition_by='workspace_id, updated_at') }}
 
 )
 

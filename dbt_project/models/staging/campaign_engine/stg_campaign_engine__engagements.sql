@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'engagements') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -32,9 +32,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['engagement_id']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='engagement_id') }}
+    {{ deduplicate('first_landed', partition_by='engagement_id') }}
 
 )
 

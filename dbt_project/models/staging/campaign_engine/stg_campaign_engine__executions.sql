@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'executions') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -26,9 +26,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['execution_event_id']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='execution_event_id') }}
+    {{ deduplicate('first_landed', partition_by='execution_event_id') }}
 
 )
 

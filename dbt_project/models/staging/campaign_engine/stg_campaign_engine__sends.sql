@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'sends') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -34,9 +34,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['message_id']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='message_id') }}
+    {{ deduplicate('first_landed', partition_by='message_id') }}
 
 )
 

@@ -2,6 +2,8 @@
     Rows and files the ingest quarantined, without raw_text: the raw line may hold personal
     data (a handle), and the reason says what was wrong.
 #}
+{{ config(partition_by='arrival_date', overwrite_window_column='arrival_date') }}
+
 with
 
 source as (
@@ -14,7 +16,7 @@ source as (
         reason_code,
         reason
     from {{ source('raw', 'quarantine') }}
-    where {{ arrived_before_as_of('arrival_date') }}
+    where {{ arrived_in_window('arrival_date') }}
 
 ),
 

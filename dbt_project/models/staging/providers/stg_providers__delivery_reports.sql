@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'delivery_reports') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -27,10 +27,16 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']) }}
+
+),
+
 deduplicated as (
 
     {{ deduplicate(
-        'renamed',
+        'first_landed',
         partition_by='provider, provider_message_id, report_status, reported_at'
     ) }}
 

@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ source('raw', 'conversions') }}
-    where {{ arrived_before_as_of() }}
+    where {{ arrived_in_window() }}
 
 ),
 
@@ -26,9 +26,15 @@ renamed as (
 
 ),
 
+first_landed as (
+
+    {{ keep_first_landed('renamed', ['conversion_id']) }}
+
+),
+
 deduplicated as (
 
-    {{ deduplicate('renamed', partition_by='conversion_id') }}
+    {{ deduplicate('first_landed', partition_by='conversion_id') }}
 
 )
 

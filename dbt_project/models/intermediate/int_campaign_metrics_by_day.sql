@@ -1,29 +1,29 @@
 {#
-    Every countable event behind the summary's message-grain counts, dated by its own event
-    and by the local date of the campaign's workspace: sends (attempted, sent, dropped,
-    still pending, SMS segments) by attempt, deliveries by delivery, undelivered messages by
-    failure or timeout, opens by first open, clicks and responses and attributed conversions
-    by occurrence. Excluded rows are left out. Summing a metric over all dates gives the
-    summary's number.
+    The summary's message-grain counts per campaign, channel and local day of the campaign's
+    workspace, each event dated by itself: sends (attempted, sent, dropped, still pending, SMS
+    segments) by attempt, deliveries by delivery, undelivered messages by failure or timeout,
+    opens by first open, clicks and responses and attributed conversions by occurrence.
+    Excluded rows are left out. Summing a metric over all days gives the summary's number;
+    the period marts sum days into weeks and months.
 #}
 with
 
 messages as (
 
-    select * from {{ ref('fct_messages') }}
+    select * from {{ ref('int_messages_resolved') }}
 
 ),
 
 engagements as (
 
-    select * from {{ ref('fct_engagements') }}
+    select * from {{ ref('int_engagements_linked') }}
     where not is_excluded
 
 ),
 
 conversions as (
 
-    select * from {{ ref('fct_conversions') }}
+    select * from {{ ref('int_conversions_attributed') }}
     where not is_excluded
         and is_attributed
 
@@ -31,13 +31,13 @@ conversions as (
 
 campaigns as (
 
-    select * from {{ ref('dim_campaigns') }}
+    select * from {{ ref('int_campaigns_current') }}
 
 ),
 
 workspaces as (
 
-    select * from {{ ref('dim_workspaces') }}
+    select * from {{ ref('int_workspaces_current') }}
 
 ),
 
@@ -149,14 +149,13 @@ events as (
 
 ),
 
-final as (
+dated as (
 
     select
         campaigns.workspace_id,
         events.campaign_id,
         events.channel,
         events.metric,
-        events.occurred_at,
         coalesce(workspaces.reporting_timezone, 'UTC') as reporting_timezone,
         cast(
             {{ to_local_timestamp(
@@ -170,6 +169,21 @@ final as (
         on events.campaign_id = campaigns.campaign_id
     left join workspaces
         on campaigns.workspace_id = workspaces.workspace_id
+
+),
+
+final as (
+
+    select
+        workspace_id,
+        campaign_id,
+        channel,
+        metric,
+        reporting_timezone,
+        event_date,
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as quantity
+    from dated
+    group by workspace_id, campaign_id, channel, metric, reporting_timezone, event_date
 
 )
 

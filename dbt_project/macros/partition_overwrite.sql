@@ -1,0 +1,32 @@
+{#
+    The incremental strategy of every incremental model: each run writes whole partitions
+    (one value of the `partition_by` column, a day), and the partitions it writes replace the
+    ones stored. It is Spark's own `insert_overwrite` with dynamic partitions; DuckDB has no
+    such statement, so this strategy deletes the partitions the new rows hold (and those the
+    model's `incremental_predicates` name, e.g. a window's days that became empty) and inserts
+    the new rows, in the transaction dbt wraps a materialization in.
+#}
+{% macro partition_overwrite_strategy() -%}
+    {{ return('insert_overwrite' if target.type == 'spark' else 'cw_partition_overwrite') }}
+{%- endmacro %}
+
+{% macro get_incremental_cw_partition_overwrite_sql(arg_dict) -%}
+    {%- set partition_column = config.get('partition_by') -%}
+    {%- if partition_column is not string -%}
+        {{ exceptions.raise_compiler_error(
+            "cw_partition_overwrite needs partition_by: the name of one column"
+        ) }}
+    {%- endif -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set window_column = config.get('overwrite_window_column') -%}
+    delete from {{ target }}
+    where {{ partition_column }} in (select distinct {{ partition_column }} from {{ source }})
+    {%- if window_column %}
+        or {{ window_column }} >= {{ window_start() }}
+    {%- endif %};
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ source }};
+{%- endmacro %}

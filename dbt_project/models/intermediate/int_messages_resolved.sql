@@ -1,0 +1,218 @@
+{#
+    One row per deduplicated send with its delivery lifecycle as of the run. A message is
+    opened when it is delivered and has a read receipt or an open engagement: an open on a
+    message with no delivery (pending, undelivered) does not count, so opens stay a subset of
+    deliveries (the contract's integrity rule opens <= messages_delivered). The one place
+    that decides whether a message is excluded from metrics: a test send, a send of a test
+    execution, or a send to an internal contact.
+
+    Stored by the arrival day of the message's execution (int_executions_arrived); a run
+    recomputes the days of int_execution_days_affected.
+#}
+{{ config(
+    materialized='incremental',
+    partition_by='execution_arrival_date',
+    overwrite_window_column='execution_arrival_date',
+) }}
+-- depends_on: {{ ref('int_execution_days_affected') }}
+
+with
+
+deliveries as (
+
+    select * from {{ ref('int_messages_delivery_resolved') }}
+    {% if is_incremental() -%}
+    where execution_arrival_date in (
+        select affected.execution_arrival_date
+        from {{ ref('int_execution_days_affected') }} as affected
+    )
+    {%- endif %}
+
+),
+
+all_sends as (
+
+    select * from {{ ref('stg_campaign_engine__sends') }}
+
+),
+
+sends as (
+
+    select * from all_sends
+    {% if is_incremental() -%}
+    where message_id in (select deliveries.message_id from deliveries)
+    {%- endif %}
+
+),
+
+all_engagements as (
+
+    select * from {{ ref('stg_campaign_engine__engagements') }}
+
+),
+
+engagements as (
+
+    select * from all_engagements
+    {% if is_incremental() -%}
+    where message_id in (select deliveries.message_id from deliveries)
+    {%- endif %}
+
+),
+
+executions as (
+
+    select * from {{ ref('int_executions_resolved') }}
+    {% if is_incremental() -%}
+    where execution_arrival_date in (
+        select affected.execution_arrival_date
+        from {{ ref('int_execution_days_affected') }} as affected
+    )
+    {%- endif %}
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts_current') }}
+
+),
+
+campaigns as (
+
+    select * from {{ ref('int_campaigns_current') }}
+
+),
+
+first_opens as (
+
+    select
+        message_id,
+        min(occurred_at) as first_open_at
+    from engagements
+    where engagement_type = 'open'
+        and message_id is not null
+        and not is_test
+    group by message_id
+
+),
+
+{# the contract's default for a missing is_initial: the execution's earliest send #}
+send_sequences as (
+
+    select
+        message_id,
+        row_number() over (
+            partition by execution_id order by attempted_at, message_id
+        ) as send_sequence,
+        max(case when is_initial then 1 else 0 end) over (
+            partition by execution_id
+        ) as has_flagged_initial
+    from sends
+
+),
+
+joined as (
+
+    select
+        sends.message_id,
+        deliveries.execution_arrival_date,
+        sends.execution_id,
+        sends.campaign_id,
+        sends.step_id,
+        sends.contact_id,
+        sends.sender_id,
+        coalesce(campaigns.workspace_id, contacts.workspace_id) as workspace_id,
+        sends.channel,
+        sends.provider,
+        sends.provider_message_id,
+        sends.attempted_at,
+        deliveries.sent_at,
+        sends.outcome,
+        sends.outcome = 'accepted' as is_accepted,
+        sends.drop_reason,
+        deliveries.delivery_status,
+        deliveries.delivered_at,
+        deliveries.read_at,
+        deliveries.failed_at,
+        deliveries.undelivered_at,
+        deliveries.undelivered_reason,
+        deliveries.error_code,
+        deliveries.error_title,
+        deliveries.delivery_window_ends_at,
+        deliveries.has_delivery_receipts,
+        deliveries.delivery_reports_counted,
+        deliveries.late_reports,
+        deliveries.delivery_status = 'delivered'
+        and (deliveries.read_at is not null or first_opens.first_open_at is not null)
+            as is_opened,
+        least(
+            coalesce(deliveries.read_at, first_opens.first_open_at),
+            coalesce(first_opens.first_open_at, deliveries.read_at)
+        ) as first_opened_at,
+        sends.segments,
+        coalesce(
+            sends.is_initial,
+            send_sequences.has_flagged_initial = 0 and send_sequences.send_sequence = 1
+        ) as is_initial,
+        sends.is_test or coalesce(executions.is_test, false) as is_test,
+        coalesce(contacts.is_internal, false) as is_internal_contact
+    from sends
+    inner join deliveries
+        on sends.message_id = deliveries.message_id
+    inner join send_sequences
+        on sends.message_id = send_sequences.message_id
+    left join first_opens
+        on sends.message_id = first_opens.message_id
+    left join executions
+        on sends.execution_id = executions.execution_id
+    left join contacts
+        on sends.contact_id = contacts.contact_id
+    left join campaigns
+        on sends.campaign_id = campaigns.campaign_id
+
+),
+
+final as (
+
+    select
+        message_id,
+        execution_arrival_date,
+        execution_id,
+        campaign_id,
+        step_id,
+        contact_id,
+        sender_id,
+        workspace_id,
+        channel,
+        provider,
+        provider_message_id,
+        attempted_at,
+        sent_at,
+        outcome,
+        is_accepted,
+        drop_reason,
+        delivery_status,
+        delivered_at,
+        read_at,
+        failed_at,
+        undelivered_at,
+        undelivered_reason,
+        error_code,
+        error_title,
+        delivery_window_ends_at,
+        has_delivery_receipts,
+        delivery_reports_counted,
+        late_reports,
+        is_opened,
+        case when is_opened then first_opened_at end as opened_at,
+        segments,
+        is_initial,
+        is_test,
+        is_internal_contact,
+        is_test or is_internal_contact as is_excluded
+    from joined
+
+)
+
+select * from final
