@@ -1,15 +1,13 @@
 {#
-    The incremental strategy of every incremental model: each run writes whole partitions
-    (one value of the `partition_by` column, a day), and the partitions it writes replace the
-    ones stored. It is Spark's own `insert_overwrite` with dynamic partitions; DuckDB has no
-    such statement, so this strategy deletes the partitions the new rows hold (and those the
-    model's `incremental_predicates` name, e.g. a window's days that became empty) and inserts
-    the new rows, in the transaction dbt wraps a materialization in.
+    The incremental strategy of every incremental model on DuckDB (set in dbt_project.yml):
+    each run writes whole partitions (one value of the `partition_by` column, a day), and the
+    partitions it writes replace the ones stored. It is what Spark's own `insert_overwrite`
+    with dynamic partitions does; DuckDB has no such statement, so this strategy deletes the
+    partitions the new rows hold, and inserts the new rows, in the transaction dbt wraps a
+    materialization in. A model partitioned by arrival date also names its
+    `overwrite_window_column`: every day of the run's window is replaced, also one that has
+    become empty (a day re-ingested with --allow-empty-days).
 #}
-{% macro partition_overwrite_strategy() -%}
-    {{ return('insert_overwrite' if target.type == 'spark' else 'cw_partition_overwrite') }}
-{%- endmacro %}
-
 {% macro get_incremental_cw_partition_overwrite_sql(arg_dict) -%}
     {%- set partition_column = config.get('partition_by') -%}
     {%- if partition_column is not string -%}

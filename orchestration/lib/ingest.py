@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.duckdb_settings import DuckDBSettings, connect
+from orchestration.lib.failpoints import failpoint
 from orchestration.lib.landing import LandedFile, list_landed_files
 from orchestration.lib.rawlayer import (
     FILES_FILE,
@@ -167,6 +168,7 @@ def ingest_partition(
                 counts = _ingest(own, source, arrival_date, files, staged)
         else:
             counts = _ingest(conn, source, arrival_date, files, staged)
+        failpoint("ingest.before_swap")
         swap_in(staged, partition_dir(raw, source.name, arrival_date))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
-
-from tests.e2e.scenario import build_landing
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -69,26 +66,6 @@ def run_pipeline(
         check=False,
     )
     return RunOutcome(completed.returncode, completed.stdout + completed.stderr)
-
-
-@pytest.fixture(scope="session")
-def published_scenario(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The hand-built scenario (`scenario.py`) run over 2025-01-01..2025-02-01 and published:
-    `landing/` and `warehouse/` under the returned folder. Built once per test session and
-    shared by the xdist workers; copy it (`copy_published`) before changing anything."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent
-    root = shared / "published_scenario"
-    with (shared / "published_scenario.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "done").exists():
-            shutil.rmtree(root, ignore_errors=True)
-            build_landing(root / "landing")
-            outcome = run_pipeline(root / "landing", root / "warehouse", "2025-01-01", "2025-02-01")
-            assert outcome.returncode == 0, outcome.output
-            (root / "done").touch()
-    return root
 
 
 def copy_published(published: Path, target: Path) -> tuple[Path, Path]:
@@ -153,3 +130,79 @@ def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
     with duckdb.connect() as conn:
         create_raw_views(conn, warehouse / "raw")
         return conn.execute(sql).fetchall()
+
+
+# Runs several `campaign-warehouse` commands one after another in one process, as a scheduler
+# starting nightly runs would, without paying the imports each time; prints each outcome.
+# The terminal of each run is caught at the file-descriptor level, as a terminal would be.
+_DRIVER = """
+import json, os, sys, tempfile
+from orchestration.cli import main
+
+outcomes = []
+for argv in json.loads(sys.argv[1]):
+    with tempfile.TemporaryFile() as terminal:
+        sys.stdout.flush(); sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(terminal.fileno(), 1); os.dup2(terminal.fileno(), 2)
+        try:
+            code = main(argv)
+        finally:
+            sys.stdout.flush(); sys.stderr.flush()
+            os.dup2(saved[0], 1); os.dup2(saved[1], 2)
+            os.close(saved[0]); os.close(saved[1])
+        terminal.seek(0)
+        outcomes.append([code, terminal.read().decode()])
+print(json.dumps(outcomes))
+"""
+
+
+def run_many(runs: list[list[str]], env: Mapping[str, str] | None = None) -> list[RunOutcome]:
+    """`campaign-warehouse` with each argument list of `runs`, in order, in one fresh process."""
+    completed = subprocess.run(
+        [sys.executable, "-c", _DRIVER, json.dumps(runs)],
+        capture_output=True,
+        text=True,
+        env=clean_environment(**(env or {})),
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise AssertionError(completed.stdout[-3000:] + completed.stderr[-3000:])
+    last_line = completed.stdout.strip().splitlines()[-1]
+    return [RunOutcome(code, output) for code, output in json.loads(last_line)]
+
+
+def run_arguments(landing: Path, warehouse: Path, start: str, end: str, *extra: str) -> list[str]:
+    """The arguments of `campaign-warehouse run` (without the program)."""
+    return run_command(landing, warehouse, start, end, *extra)[3:]
+
+
+def child_processes(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def process_alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped (a container's init may never reap it)."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def process_command(pid: int) -> str:
+    """A process's command line, empty when it is gone."""
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import (
+    child_processes,
     clean_environment,
     copy_published,
     file_digests,
     parquet_digests,
+    process_alive,
+    process_command,
     raw_rows,
     run_command,
     run_pipeline,
@@ -81,35 +84,6 @@ def test_two_runs_at_once_end_with_one_build_equal_to_a_clean_run(
     assert all(f"ingested {loaded} rows, quarantined 0" in output for output in outputs)
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    """Running, not a zombie waiting to be reaped (a container's init may never reap it)."""
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def test_dbt_never_outlives_a_killed_run(published_scenario: Path, tmp_path: Path) -> None:
     landing, warehouse = copy_published(published_scenario, tmp_path)
     run = subprocess.Popen(
@@ -122,7 +96,7 @@ def test_dbt_never_outlives_a_killed_run(published_scenario: Path, tmp_path: Pat
         deadline = time.monotonic() + 300
         dbt = []
         while not dbt and time.monotonic() < deadline and run.poll() is None:
-            dbt = [c for c in _children(run.pid) if " build" in _cmdline(c)]
+            dbt = [c for c in child_processes(run.pid) if " build" in process_command(c)]
             time.sleep(0.2)
         assert dbt, "dbt build never started"
 
@@ -130,9 +104,9 @@ def test_dbt_never_outlives_a_killed_run(published_scenario: Path, tmp_path: Pat
         run.wait()
 
         deadline = time.monotonic() + 15
-        while any(_alive(pid) for pid in dbt) and time.monotonic() < deadline:
+        while any(process_alive(pid) for pid in dbt) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not any(_alive(pid) for pid in dbt)
+        assert not any(process_alive(pid) for pid in dbt)
     finally:
         if run.poll() is None:
             run.kill()

@@ -7,13 +7,27 @@ exact point. Each test works on a copy of the scenario published over 01-01..02-
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
-from tests.e2e.conftest import copy_published, file_digests, run_pipeline, snapshot
+from tests.e2e.conftest import (
+    child_processes,
+    clean_environment,
+    copy_published,
+    file_digests,
+    process_alive,
+    process_command,
+    run_command,
+    run_pipeline,
+    snapshot,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -83,3 +97,69 @@ def test_a_run_killed_right_after_the_swap_leaves_one_build_and_the_rerun_recove
     with dg.DagsterInstance.get() as instance:
         statuses = sorted(r.status.value for r in instance.get_runs())
     assert statuses == ["FAILURE", "SUCCESS"]
+
+
+def _kill_while_dbt_builds(landing: Path, warehouse: Path, after_seconds: float) -> None:
+    """Start a run and kill it (SIGKILL) once dbt has been building for a while."""
+    run = subprocess.Popen(
+        run_command(landing, warehouse, DAY, DAY),
+        env=clean_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        dbt: list[int] = []
+        while not dbt and time.monotonic() < deadline and run.poll() is None:
+            dbt = [c for c in child_processes(run.pid) if " build" in process_command(c)]
+            time.sleep(0.2)
+        assert dbt, "dbt build never started"
+        time.sleep(after_seconds)
+        assert any(process_alive(pid) for pid in dbt), "dbt finished before the kill"
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+
+
+def _builds(warehouse: Path) -> list[str]:
+    return sorted(p.name for p in (warehouse / "published" / "builds").iterdir())
+
+
+def test_runs_killed_in_ingest_in_dbt_and_in_publication_leave_the_marts_and_need_no_cleanup(
+    published_scenario: Path, tmp_path: Path
+) -> None:
+    """Each kill leaves the published marts as they were; the next run, with nothing cleaned
+    up by hand, publishes the marts of a clean run."""
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    clean, before = snapshot(warehouse), file_digests(warehouse)
+    builds_before = _builds(warehouse)
+
+    in_ingest = run_pipeline(
+        landing, warehouse, DAY, DAY, env={"CW_FAILPOINT": "ingest.before_swap"}
+    )
+    assert in_ingest.returncode == -9, in_ingest.output
+    assert list((warehouse / "raw" / "_staging").iterdir()), "the kill left a partition"
+    assert file_digests(warehouse) == before
+
+    _kill_while_dbt_builds(landing, warehouse, after_seconds=6)
+    assert file_digests(warehouse) == before
+
+    in_publication = run_pipeline(
+        landing, warehouse, DAY, DAY, env={"CW_FAILPOINT": "publish.before_swap"}
+    )
+    assert in_publication.returncode == -9, in_publication.output
+    assert file_digests(warehouse) == before
+    assert len(_builds(warehouse)) == len(builds_before) + 1, "the kill left a build"
+
+    rerun = run_pipeline(landing, warehouse, DAY, DAY)
+
+    assert rerun.returncode == 0, rerun.output
+    assert snapshot(warehouse) == clean
+    assert not list((warehouse / "raw" / "_staging").iterdir())
+    published = warehouse / "published"
+    assert _builds(warehouse) == sorted(
+        {(published / "current").resolve().name, (published / "previous").resolve().name}
+    )

@@ -1,0 +1,213 @@
+"""Every path to the marts gives the same marts, row for row: one run over a range, the same
+range night by night, a full refresh, and a rerun of a past day whose files were corrected.
+
+The data is generated (`conftest.py`): 36 days with reports past the 30-day window,
+duplicates across days, events arriving before or after what they refer to, and campaigns
+and contacts changing mid-range. The nightly path is a backfill of the first 26 days, then
+ten nights.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import GENERATED_END, GENERATED_START
+from tests.e2e.conftest import (
+    copy_published,
+    parquet_digests,
+    raw_rows,
+    run_arguments,
+    run_many,
+    run_pipeline,
+    snapshot,
+)
+
+pytestmark = pytest.mark.slow
+
+NIGHTS = 10
+FIRST_NIGHT = GENERATED_END - timedelta(days=NIGHTS - 1)
+CORRECTED_DAY = date(2025, 3, 20)
+
+
+def _day(value: date) -> str:
+    return value.isoformat()
+
+
+@pytest.fixture(scope="module")
+def nightly(generated_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the landing zone and a warehouse built by a backfill and ten nights."""
+    root = tmp_path_factory.mktemp("nightly")
+    landing, warehouse = root / "landing", root / "warehouse"
+    shutil.copytree(generated_landing, landing)
+    runs = [
+        run_arguments(
+            landing, warehouse, _day(GENERATED_START), _day(FIRST_NIGHT - timedelta(days=1))
+        )
+    ]
+    runs += [
+        run_arguments(landing, warehouse, _day(night), _day(night))
+        for night in (FIRST_NIGHT + timedelta(days=n) for n in range(NIGHTS))
+    ]
+    outcomes = run_many(runs)
+    assert [o.returncode for o in outcomes] == [0] * len(runs), [o.output for o in outcomes]
+    return root
+
+
+def test_ten_nights_publish_what_one_run_over_the_range_does(
+    nightly: Path, generated_backfill: Path
+) -> None:
+    assert snapshot(nightly / "warehouse") == snapshot(generated_backfill)
+    assert parquet_digests(nightly / "warehouse") == parquet_digests(generated_backfill)
+
+
+def test_a_full_refresh_publishes_the_same_marts(
+    nightly: Path, generated_backfill: Path, tmp_path: Path
+) -> None:
+    landing, warehouse = copy_published(nightly, tmp_path)
+    day = _day(GENERATED_END)
+
+    outcome = run_pipeline(landing, warehouse, day, day, "--full-refresh")
+
+    assert outcome.returncode == 0, outcome.output
+    assert snapshot(warehouse) == snapshot(generated_backfill)
+
+
+def _correct(landing: Path, warehouse: Path) -> None:
+    """Upstream adds a late file to a past day: opens and clicks on messages of the day
+    before, and copies of engagements that first landed days later."""
+    day = CORRECTED_DAY
+    sends = raw_rows(
+        warehouse,
+        "select message_id, execution_id, campaign_id, contact_id from raw.sends "
+        f"where _arrival_date = '{day - timedelta(days=1)}' and outcome = 'accepted' "
+        "order by message_id limit 12",
+    )
+    rows = [
+        {
+            "engagement_id": f"correction-{kind}-{message_id}",
+            "message_id": message_id,
+            "execution_id": execution_id,
+            "campaign_id": campaign_id,
+            "contact_id": contact_id,
+            "engagement_type": kind,
+            "occurred_at": f"{day}T12:00:00Z",
+        }
+        for message_id, execution_id, campaign_id, contact_id in sends
+        for kind in ("open", "click")
+    ]
+    later = raw_rows(
+        warehouse,
+        "select * exclude (_arrival_date, _source_file, _source_row) from raw.engagements "
+        f"where _arrival_date = '{day + timedelta(days=5)}' order by engagement_id limit 5",
+    )
+    columns = [
+        "engagement_id",
+        "message_id",
+        "execution_id",
+        "campaign_id",
+        "step_id",
+        "contact_id",
+        "engagement_type",
+        "occurred_at",
+        "link_id",
+        "url",
+        "card_index",
+        "button_id",
+        "button_label",
+        "opt_out_method",
+        "is_test",
+    ]
+    for values in later:
+        record = {k: v for k, v in zip(columns, values, strict=True) if v is not None}
+        # A copy that lands earlier than the original becomes the first landed copy; its
+        # event happened before it landed, as any valid row's does.
+        record["occurred_at"] = f"{day}T00:00:00Z"
+        rows.append(record)
+    folder = landing / "engagements" / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "late-correction.jsonl").write_text(
+        "".join(json.dumps(row, default=str) + "\n" for row in rows)
+    )
+
+
+@pytest.fixture(scope="module")
+def corrected_backfill(
+    generated_landing: Path, generated_backfill: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """One run over the corrected landing zone: what the rerun must publish."""
+    root = tmp_path_factory.mktemp("corrected")
+    shutil.copytree(generated_landing, root / "landing")
+    _correct(root / "landing", generated_backfill)
+    outcome = run_pipeline(
+        root / "landing", root / "warehouse", _day(GENERATED_START), _day(GENERATED_END)
+    )
+    assert outcome.returncode == 0, outcome.output
+    return root / "warehouse"
+
+
+def test_a_rerun_of_a_corrected_past_day_publishes_what_a_backfill_of_it_does(
+    nightly: Path, generated_backfill: Path, corrected_backfill: Path, tmp_path: Path
+) -> None:
+    landing, warehouse = copy_published(nightly, tmp_path)
+    _correct(landing, generated_backfill)
+    day = _day(CORRECTED_DAY)
+
+    outcome = run_pipeline(landing, warehouse, day, day)
+
+    assert outcome.returncode == 0, outcome.output
+    corrected = snapshot(warehouse)
+    assert corrected == snapshot(corrected_backfill)
+    assert corrected != snapshot(generated_backfill)
+    # As of the latest arrival date ingested, never back in time.
+    as_of = {row[5] for row in corrected["mart_campaign_summary"]}
+    assert {str(value)[:10] for value in as_of} == {_day(GENERATED_END + timedelta(days=1))}
+
+
+def test_the_generated_data_has_what_the_paths_must_agree_on(generated_backfill: Path) -> None:
+    """Late reports past the window, duplicates across days, a report landed before its
+    send, a campaign's status changed during the nights, a contact that moved."""
+    quality = _rows(
+        generated_backfill,
+        "select sum(late_reports), sum(duplicates_removed) from marts.mart_data_quality",
+    )
+    assert quality[0][0] > 0 and quality[0][1] > 0
+    assert (
+        _rows(
+            generated_backfill,
+            "select count(*) from marts.fct_campaign_status_changes "
+            f"where valid_from >= '{FIRST_NIGHT}'",
+            working=True,
+        )[0][0]
+        > 0
+    )
+    assert (
+        _rows(
+            generated_backfill,
+            "select count(*) from intermediate.int_delivery_reports_matched as reports "
+            "inner join staging.stg_campaign_engine__sends as sends using (message_id) "
+            "where reports._arrival_date < sends._arrival_date",
+            working=True,
+        )[0][0]
+        > 0
+    )
+    assert (
+        _rows(
+            generated_backfill,
+            "select count(*) from (select contact_id from staging.stg_app__contacts "
+            "group by contact_id having count(*) > 1)",
+            working=True,
+        )[0][0]
+        > 0
+    )
+
+
+def _rows(warehouse: Path, sql: str, working: bool = False) -> list[tuple]:
+    database = warehouse / ("warehouse.duckdb" if working else "serving.duckdb")
+    with duckdb.connect(str(database), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
