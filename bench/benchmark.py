@@ -1,111 +1,235 @@
-"""Measure the pipeline at a stated scale: rows per second and peak memory, per stage.
+"""Measure the pipeline at a stated scale: wall time, rows per second per stage, peak memory.
 
-    .venv/bin/python bench/benchmark.py --sends-per-day 20000 --days 10
+    .venv/bin/python bench/benchmark.py --sends-per-day 100000 --days 30 --double-history
 
-Generates a landing zone, runs `campaign-warehouse run` over it as one Dagster run (a
-backfill) in a child process, and reports the generator's and each step's wall time (from
-Dagster's run records), rows landed per second, and the peak resident memory of the
-largest process (the pipeline or the dbt it starts). Output goes to stdout as Markdown.
+One command measures, on a generated landing zone of `--days` days of history:
+
+1. the backfill of days 1..N in one run;
+2. the nightly run of day N+1 on top of it;
+3. a rerun of that night (same files);
+4. with `--double-history`: a backfill of days N+2..2N, then the nightly run of day 2N+1,
+   the same nightly run with twice the history;
+5. the yardstick: one hand-written DuckDB query (`bench/baseline.py`) over days 1..N and
+   over day N+1's files.
+
+Each run is `campaign-warehouse run` in a child process. Stage times come from Dagster's
+step records: ingest (the ten raw assets), dbt, the Great Expectations and raw checks, and
+publication. Peak memory is the largest resident set of the run's process tree (the
+pipeline or the dbt child it starts), from wait4. Output is Markdown on stdout.
+
+The landing zone is generated in chunks of days, each its own simulation with its own seed,
+so that generating 1 M sends a day for a month fits in memory.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from baseline import run_baseline
+
 from orchestration.lib.generate import generate_landing
 
+# The generator holds its whole simulation in memory (about 1.6 GB per million sends).
+_SENDS_PER_CHUNK = 2_000_000
 
-def _step_durations(dagster_home: Path) -> dict[str, float]:
-    import os
 
+@dataclass
+class Measured:
+    """One run of the pipeline: what it read and how long each stage took."""
+
+    label: str
+    days: str
+    wall_seconds: float
+    peak_mib: float
+    rows: int
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def _generate(landing: Path, start: date, days: int, sends_per_day: int) -> tuple[float, int]:
+    chunk = max(1, _SENDS_PER_CHUNK // sends_per_day)
+    began, written = time.perf_counter(), 0
+    for offset in range(0, days, chunk):
+        size = min(chunk, days - offset)
+        rows = generate_landing(
+            landing, start + timedelta(days=offset), size, sends_per_day, seed=7 + offset
+        )
+        written += sum(rows.values())
+    return time.perf_counter() - began, written
+
+
+def _stage_seconds(dagster_home: Path) -> dict[str, float]:
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     with dg.DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
         stats = instance.get_run_step_stats(run.run_id)
-    return {s.step_key: (s.end_time or 0) - (s.start_time or 0) for s in stats if s.start_time}
+    stages: dict[str, float] = {}
+    for step in stats:
+        if not step.start_time:
+            continue
+        key = step.step_key
+        stage = (
+            "ingest"
+            if key.startswith("raw__") and "check" not in key
+            else "dbt"
+            if key == "campaign_dbt_models"
+            else "publish"
+            if key.startswith("serving__")
+            else "checks"
+        )
+        stages[stage] = stages.get(stage, 0.0) + (step.end_time or 0) - step.start_time
+    return stages
 
 
-def _landed_rows(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as conn:
-        rows = conn.execute(
-            "select source, sum(rows_read) from raw.landed_files group by source order by source"
-        ).fetchall()
-    return {source: int(count) for source, count in rows}
+def _rows_landed(raw: Path, first: date, last: date) -> int:
+    pattern = str(raw / "*" / "arrival_date=*" / "files.parquet")
+    with duckdb.connect() as conn:
+        (rows,) = conn.execute(
+            "select coalesce(sum(rows_read), 0) from read_parquet($pattern, "
+            "hive_partitioning = true, union_by_name = true) "
+            "where arrival_date between $first and $last",
+            {"pattern": pattern, "first": first, "last": last},
+        ).fetchone() or (0,)
+    return int(rows)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sends-per-day", type=int, default=20000)
-    parser.add_argument("--days", type=int, default=10)
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 3, 1))
-    parser.add_argument("--dir", type=Path, default=Path("bench/out"))
-    args = parser.parse_args()
-
-    root = args.dir.resolve()
-    shutil.rmtree(root, ignore_errors=True)
-    landing, warehouse = root / "landing", root / "warehouse"
-    end = args.start + timedelta(days=args.days - 1)
-
-    began = time.perf_counter()
-    written = generate_landing(landing, args.start, args.days, sends_per_day=args.sends_per_day)
-    generate_seconds = time.perf_counter() - began
-
-    began = time.perf_counter()
+def _run(
+    label: str, first: date, last: date, landing: Path, warehouse: Path, env: dict[str, str]
+) -> Measured:
     command = [
         sys.executable,
         "-m",
         "orchestration.cli",
         "run",
         "--start",
-        args.start.isoformat(),
+        first.isoformat(),
         "--end",
-        end.isoformat(),
+        last.isoformat(),
         "--landing",
         str(landing),
         "--warehouse",
         str(warehouse),
     ]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    run_seconds = time.perf_counter() - began
-    # Linux reports kilobytes: the largest descendant waited for (the pipeline or dbt).
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if completed.returncode != 0:
-        print(completed.stdout[-3000:], completed.stderr[-3000:], sep="\n")
-        return completed.returncode
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    output = process.stdout.read() if process.stdout else ""
+    # wait4 gives the rusage of the child and of the descendants it waited for (dbt): its
+    # ru_maxrss is the largest resident set of that tree, in KiB on Linux.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - began
+    if process.returncode != 0:
+        print(output[-4000:], file=sys.stderr)
+        raise SystemExit(f"{label} failed with exit code {process.returncode}")
+    return Measured(
+        label=label,
+        days=f"{first}..{last}" if first != last else str(first),
+        wall_seconds=wall,
+        peak_mib=usage.ru_maxrss / 1024,
+        rows=_rows_landed(warehouse / "raw", first, last),
+        stages=_stage_seconds(warehouse / "dagster_home"),
+    )
 
-    landed = _landed_rows(warehouse)
-    steps = _step_durations(warehouse / "dagster_home")
-    ingest_seconds = sum(v for k, v in steps.items() if k.startswith("raw__"))
-    total_rows = sum(landed.values())
-    print(f"## {args.sends_per_day} sends/day x {args.days} days ({args.start}..{end})\n")
-    print("| stage | seconds | rows | rows/s |\n| --- | ---: | ---: | ---: |")
-    generated = sum(written.values())
+
+def _report(args: argparse.Namespace, runs: list[Measured], baselines: list[str]) -> None:
     print(
-        f"| generate | {generate_seconds:.1f} | {generated} | {generated / generate_seconds:,.0f} |"
+        f"## {args.sends_per_day:,} sends a day, {args.days} days of history "
+        f"(DuckDB memory_limit {args.memory_limit}, {args.threads} threads, "
+        f"{os.cpu_count()} cores)\n"
     )
     print(
-        f"| ingest (10 sources) | {ingest_seconds:.1f} | {total_rows} | "
-        f"{total_rows / ingest_seconds:,.0f} |"
+        "| run | arrival dates | wall s | rows landed | rows/s (wall) | ingest s | "
+        "ingest rows/s | dbt s | checks s | publish s | peak MiB |"
     )
-    for key in ("campaign_dbt_models", "serving__marts"):
-        if key in steps:
-            print(f"| {key} | {steps[key]:.1f} | | |")
-    print(
-        f"| whole run (process start to exit) | {run_seconds:.1f} | {total_rows} | "
-        f"{total_rows / run_seconds:,.0f} |"
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for m in runs:
+        ingest = m.stages.get("ingest", 0.0)
+        print(
+            f"| {m.label} | {m.days} | {m.wall_seconds:.1f} | {m.rows:,} | "
+            f"{m.rows / m.wall_seconds:,.0f} | {ingest:.1f} | "
+            f"{m.rows / ingest if ingest else 0:,.0f} | {m.stages.get('dbt', 0.0):.1f} | "
+            f"{m.stages.get('checks', 0.0):.1f} | {m.stages.get('publish', 0.0):.1f} | "
+            f"{m.peak_mib:,.0f} |"
+        )
+    print()
+    for line in baselines:
+        print(line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sends-per-day", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=30, help="history N before the night")
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 3, 1))
+    parser.add_argument("--double-history", action="store_true")
+    parser.add_argument("--memory-limit", default="4GB", help="CW_DUCKDB_MEMORY_LIMIT")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--dir", type=Path, default=Path("bench/out"))
+    parser.add_argument("--keep-landing", action="store_true", help="reuse bench/out/landing")
+    args = parser.parse_args()
+
+    root = args.dir.resolve()
+    landing, warehouse = root / "landing", root / "warehouse"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    total_days = 2 * args.days + 1 if args.double_history else args.days + 1
+    if not (args.keep_landing and landing.is_dir()):
+        shutil.rmtree(landing, ignore_errors=True)
+        seconds, rows = _generate(landing, args.start, total_days, args.sends_per_day)
+        print(f"generated {rows:,} rows over {total_days} days in {seconds:.0f} s\n")
+
+    env = {
+        **os.environ,
+        "CW_DUCKDB_MEMORY_LIMIT": args.memory_limit,
+        "CW_DUCKDB_THREADS": str(args.threads),
+    }
+    env.pop("DAGSTER_HOME", None)
+    day = args.start + timedelta(days=args.days)  # the night N+1
+    runs = [
+        _run("backfill", args.start, day - timedelta(days=1), landing, warehouse, env),
+        _run("nightly", day, day, landing, warehouse, env),
+        _run("rerun of the night", day, day, landing, warehouse, env),
+    ]
+    if args.double_history:
+        night = args.start + timedelta(days=2 * args.days)
+        first = day + timedelta(days=1)
+        runs.append(
+            _run("backfill to 2N days", first, night - timedelta(days=1), landing, warehouse, env)
+        )
+        runs.append(_run("nightly on 2N days", night, night, landing, warehouse, env))
+
+    temp = root / "baseline_tmp"
+    history_s, history_rows = run_baseline(
+        landing, args.start, day - timedelta(days=1), args.memory_limit, temp
     )
-    print(f"\npeak resident memory of the largest process: {peak_mib:,.0f} MiB")
-    print("rows landed per source: " + ", ".join(f"{k} {v}" for k, v in landed.items()))
+    night_s, night_rows = run_baseline(landing, day, day, args.memory_limit, temp)
+    shutil.rmtree(temp, ignore_errors=True)
+    baselines = [
+        f"Hand-written DuckDB query (bench/baseline.py): days 1..{args.days} "
+        f"{history_s:.1f} s ({history_rows:,} messages); day {args.days + 1} alone "
+        f"{night_s:.2f} s ({night_rows:,} messages).",
+        "",
+        f"- backfill / query over the same days: {runs[0].wall_seconds / history_s:.1f}x",
+        f"- nightly / query over the night's files: {runs[1].wall_seconds / night_s:.1f}x",
+    ]
+    if args.double_history:
+        growth = runs[4].wall_seconds / runs[1].wall_seconds - 1
+        baselines.append(f"- nightly on 2N days of history vs N days: {growth:+.0%}")
+    baselines.append(f"- peak memory of any run: {max(m.peak_mib for m in runs):,.0f} MiB")
+    _report(args, runs, baselines)
     return 0
 
 

@@ -18,7 +18,12 @@ _MESSAGE_ERRNOS: tuple[tuple[str, int], ...] = (
     ("disk quota exceeded", errno.EDQUOT),
     ("permission denied", errno.EACCES),
     ("read-only file system", errno.EROFS),
+    ("out of memory error", errno.ENOMEM),
 )
+
+# Errors that say the machine ran short (memory, disk), whatever was being read: they fail
+# the step, never quarantine a file as unreadable.
+_MACHINE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.ENOMEM, errno.EROFS})
 
 _PLAIN_WORDS: dict[int, str] = {
     errno.ENOSPC: "disk full",
@@ -27,6 +32,7 @@ _PLAIN_WORDS: dict[int, str] = {
     errno.EPERM: "permission denied",
     errno.EROFS: "read-only file system",
     errno.ENOENT: "no such file or folder",
+    errno.ENOMEM: "out of memory",
 }
 
 
@@ -48,6 +54,11 @@ def error_number(exc: BaseException) -> int | None:
                 return number
         current = current.__cause__ or current.__context__
     return None
+
+
+def is_machine_error(exc: BaseException) -> bool:
+    """Whether `exc` says the machine ran short of memory or disk, not that an input is bad."""
+    return isinstance(exc, MemoryError) or error_number(exc) in _MACHINE_ERRNOS
 
 
 def first_line(exc: BaseException) -> str:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.duckdb_settings import DuckDBSettings, connect
+from orchestration.lib.duckdb_settings import MEMORY_LIMIT_ENV, DuckDBSettings, connect
+from orchestration.lib.errors import PipelineError, explain, is_machine_error
 from orchestration.lib.failpoints import failpoint
 from orchestration.lib.landing import LandedFile, list_landed_files
 from orchestration.lib.rawlayer import (
@@ -193,6 +194,8 @@ def _ingest(
             try:
                 read_into(conn, _TYPED, source, landed, index, arrival_date)
             except (duckdb.Error, OSError, ValueError) as exc:
+                if is_machine_error(exc):
+                    raise _machine_error(conn, landed, exc) from exc
                 error = f"unreadable_file: {describe_read_error(landed, exc)}"
                 before_error = rows_before_error(landed)
         conn.execute(
@@ -224,6 +227,22 @@ def _ingest(
     assert row is not None
     unreadable, read, loaded, quarantined, estimated = (int(v) for v in row)
     return unreadable, read, loaded, quarantined, estimated
+
+
+def _machine_error(
+    conn: duckdb.DuckDBPyConnection, landed: LandedFile, exc: BaseException
+) -> PipelineError:
+    """The run fails when the machine runs short: the file is not to blame, and quarantining
+    it would lose its rows."""
+    row = conn.execute(
+        "select current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone()
+    limit, spill = row if row else ("?", "?")
+    return PipelineError(
+        f"{explain(exc, f'reading {landed.relative_path}')} (DuckDB memory_limit {limit}, "
+        f"spill folder {spill}): raise {MEMORY_LIMIT_ENV} or free disk in the spill folder, "
+        "then rerun"
+    )
 
 
 def landed_rows_by_day(raw: Path, source: str, days: Sequence[date]) -> dict[date, int]:
