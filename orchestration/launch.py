@@ -20,6 +20,11 @@ from orchestration.lib.errors import PipelineError, explain
 _SERVING_KEY = dg.AssetKey(["serving", "marts"])
 # "package.module.ClassName: message" -> "message"
 _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*: ")
+# dagster-dbt's error opens with the dbt command line; what failed comes after this marker.
+_DBT_ERRORS_MARKER = "Errors parsed from dbt logs:"
+_DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test) (\S+)")
+_DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DETAIL_KEY = "detail"
 
 
@@ -156,8 +161,34 @@ def _root_message(error: Any) -> str:
     while getattr(error, "cause", None) is not None:
         error = error.cause
     message = str(getattr(error, "message", error))
+    dbt_reason = _dbt_failure(message)
+    if dbt_reason:
+        return dbt_reason
     first = next((line for line in message.splitlines() if line.strip()), message)
     return _CLASS_PREFIX.sub("", first.strip())
+
+
+def _dbt_failure(message: str) -> str | None:
+    """ "dbt model int_x failed: Out of Memory Error: ..." from dagster-dbt's error, whose
+    first line ("The dbt CLI process with command") says nothing."""
+    if _DBT_ERRORS_MARKER not in message:
+        return None
+    lines = [
+        _ANSI.sub("", line).strip() for line in message.split(_DBT_ERRORS_MARKER, 1)[1].splitlines()
+    ]
+    for index, line in enumerate(lines):
+        node = _DBT_FAILED_NODE.match(line)
+        if node is None:
+            continue
+        detail = next(
+            (later for later in lines[index + 1 :] if later and not _DBT_ERROR_LINE.match(later)),
+            "",
+        )
+        reason = f"dbt {node.group(1)} {node.group(2)} failed: {detail}".rstrip(": ")
+        if "out of memory" in detail.lower():
+            reason += " (raise CW_DUCKDB_MEMORY_LIMIT, or give the spill folder room, then rerun)"
+        return reason
+    return None
 
 
 def _is_run_storage_error(exc: BaseException) -> bool:
