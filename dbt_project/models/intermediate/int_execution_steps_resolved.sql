@@ -20,12 +20,7 @@ with
 executions as (
 
     select * from {{ ref('int_executions_resolved') }}
-    {% if is_incremental() -%}
-    where execution_arrival_date in (
-        select affected.execution_arrival_date
-        from {{ ref('int_execution_days_affected') }} as affected
-    )
-    {%- endif %}
+    {{ only_affected_execution_days() }}
 
 ),
 
@@ -47,12 +42,7 @@ execution_events as (
 messages as (
 
     select * from {{ ref('int_messages_resolved') }}
-    {% if is_incremental() -%}
-    where execution_arrival_date in (
-        select affected.execution_arrival_date
-        from {{ ref('int_execution_days_affected') }} as affected
-    )
-    {%- endif %}
+    {{ only_affected_execution_days() }}
 
 ),
 

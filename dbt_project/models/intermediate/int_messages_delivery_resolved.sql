@@ -28,12 +28,7 @@ with
 arrived as (
 
     select * from {{ ref('int_executions_arrived') }}
-    {% if is_incremental() -%}
-    where execution_arrival_date in (
-        select affected.execution_arrival_date
-        from {{ ref('int_execution_days_affected') }} as affected
-    )
-    {%- endif %}
+    {{ only_affected_execution_days() }}
 
 ),
 

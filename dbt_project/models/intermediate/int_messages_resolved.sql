@@ -21,12 +21,7 @@ with
 deliveries as (
 
     select * from {{ ref('int_messages_delivery_resolved') }}
-    {% if is_incremental() -%}
-    where execution_arrival_date in (
-        select affected.execution_arrival_date
-        from {{ ref('int_execution_days_affected') }} as affected
-    )
-    {%- endif %}
+    {{ only_affected_execution_days() }}
 
 ),
 
@@ -63,12 +58,7 @@ engagements as (
 executions as (
 
     select * from {{ ref('int_executions_resolved') }}
-    {% if is_incremental() -%}
-    where execution_arrival_date in (
-        select affected.execution_arrival_date
-        from {{ ref('int_execution_days_affected') }} as affected
-    )
-    {%- endif %}
+    {{ only_affected_execution_days() }}
 
 ),
 
