@@ -17,9 +17,21 @@
 
 with
 
+{#
+    CTEs read more than once name their columns: DuckDB materializes such a CTE with every
+    column it selects; with `select *` of the wide models this model ran out of memory at a
+    1 GB limit on 60 days of 100 k sends a day, where it now spills.
+#}
 executions as (
 
-    select * from {{ ref('int_executions_resolved') }}
+    select
+        execution_id,
+        execution_arrival_date,
+        campaign_id,
+        contact_id,
+        is_test,
+        is_excluded
+    from {{ ref('int_executions_resolved') }}
     {{ only_affected_execution_days() }}
 
 ),
@@ -30,12 +42,21 @@ all_execution_events as (
 
 ),
 
-execution_events as (
+step_events as (
 
-    select * from all_execution_events
-    {% if is_incremental() -%}
-    where execution_id in (select executions.execution_id from executions)
-    {%- endif %}
+    select
+        execution_event_id,
+        execution_id,
+        step_id,
+        event_type,
+        occurred_at,
+        branch_label
+    from all_execution_events
+    where event_type in ('step_reached', 'branch_taken')
+        and step_id is not null
+        {% if is_incremental() -%}
+        and execution_id in (select executions.execution_id from executions)
+        {%- endif %}
 
 ),
 
@@ -46,23 +67,52 @@ messages as (
 
 ),
 
-step_events as (
-
-    select * from execution_events
-    where event_type in ('step_reached', 'branch_taken')
-        and step_id is not null
-
-),
-
-step_event_summaries as (
+{# what happened on a step, events and sends alike, so one aggregate summarises both #}
+step_happenings as (
 
     select
         execution_id,
         step_id,
-        min(case when event_type = 'step_reached' then occurred_at end) as first_reached_at,
-        max(case when event_type = 'step_reached' then 1 else 0 end) as has_step_reached,
-        min(occurred_at) as first_event_at
+        occurred_at as happened_at,
+        event_type = 'step_reached' as is_reach_signal,
+        false as is_send,
+        cast(null as boolean) as is_accepted,
+        cast(null as {{ dbt.type_string() }}) as delivery_status,
+        cast(null as boolean) as is_opened
     from step_events
+
+    union all
+
+    select
+        execution_id,
+        step_id,
+        attempted_at as happened_at,
+        true as is_reach_signal,
+        true as is_send,
+        is_accepted,
+        delivery_status,
+        is_opened
+    from messages
+    where step_id is not null
+
+),
+
+step_summaries as (
+
+    select
+        execution_id,
+        step_id,
+        min(happened_at) as first_reached_at,
+        max(case when is_reach_signal then 1 else 0 end) = 1 as is_reached,
+        count(case when is_send then 1 end) as messages_attempted,
+        count(case when is_accepted then 1 end) as messages_sent,
+        count(case when delivery_status = 'delivered' then 1 end) as messages_delivered,
+        count(case when delivery_status = 'undelivered' then 1 end)
+            as messages_undelivered,
+        count(case when delivery_status = 'delivery_pending' then 1 end)
+            as messages_delivery_pending,
+        count(case when is_opened then 1 end) as messages_opened
+    from step_happenings
     group by execution_id, step_id
 
 ),
@@ -84,76 +134,38 @@ latest_branches as (
 
 ),
 
-step_messages as (
-
-    select
-        execution_id,
-        step_id,
-        min(attempted_at) as first_attempted_at,
-        count(*) as messages_attempted,
-        count(case when is_accepted then 1 end) as messages_sent,
-        count(case when delivery_status = 'delivered' then 1 end) as messages_delivered,
-        count(case when delivery_status = 'undelivered' then 1 end)
-            as messages_undelivered,
-        count(case when delivery_status = 'delivery_pending' then 1 end)
-            as messages_delivery_pending,
-        count(case when is_opened then 1 end) as messages_opened
-    from messages
-    where step_id is not null
-    group by execution_id, step_id
-
-),
-
-execution_steps as (
-
-    select execution_id, step_id from step_event_summaries
-    union
-    select execution_id, step_id from step_messages
-
-),
-
 final as (
 
     select
-        execution_steps.execution_id,
-        execution_steps.step_id,
+        step_summaries.execution_id,
+        step_summaries.step_id,
         executions.execution_arrival_date,
         executions.campaign_id,
         executions.contact_id,
-        least(
-            coalesce(step_event_summaries.first_event_at, step_messages.first_attempted_at),
-            coalesce(step_messages.first_attempted_at, step_event_summaries.first_event_at)
-        ) as first_reached_at,
-        coalesce(step_event_summaries.has_step_reached, 0) = 1
-        or step_messages.execution_id is not null as is_reached,
+        step_summaries.first_reached_at,
+        step_summaries.is_reached,
         latest_branches.branch_label,
-        coalesce(step_messages.messages_attempted, 0) as messages_attempted,
-        coalesce(step_messages.messages_sent, 0) as messages_sent,
-        coalesce(step_messages.messages_delivered, 0) as messages_delivered,
-        coalesce(step_messages.messages_opened, 0) as messages_opened,
+        step_summaries.messages_attempted,
+        step_summaries.messages_sent,
+        step_summaries.messages_delivered,
+        step_summaries.messages_opened,
         case
-            when step_messages.messages_opened > 0 then 'opened'
-            when step_messages.messages_delivered > 0 then 'delivered'
-            when step_messages.messages_delivery_pending > 0 then 'delivery_pending'
-            when step_messages.messages_undelivered > 0 then 'undelivered'
-            when step_messages.messages_attempted > 0 then 'dropped'
+            when step_summaries.messages_opened > 0 then 'opened'
+            when step_summaries.messages_delivered > 0 then 'delivered'
+            when step_summaries.messages_delivery_pending > 0 then 'delivery_pending'
+            when step_summaries.messages_undelivered > 0 then 'undelivered'
+            when step_summaries.messages_attempted > 0 then 'dropped'
             when latest_branches.branch_label is not null then 'branch_taken'
             else 'reached'
         end as step_status,
         coalesce(executions.is_test, false) as is_test,
         coalesce(executions.is_excluded, false) as is_excluded
-    from execution_steps
-    left join step_event_summaries
-        on execution_steps.execution_id = step_event_summaries.execution_id
-        and execution_steps.step_id = step_event_summaries.step_id
-    left join step_messages
-        on execution_steps.execution_id = step_messages.execution_id
-        and execution_steps.step_id = step_messages.step_id
+    from step_summaries
     left join latest_branches
-        on execution_steps.execution_id = latest_branches.execution_id
-        and execution_steps.step_id = latest_branches.step_id
+        on step_summaries.execution_id = latest_branches.execution_id
+        and step_summaries.step_id = latest_branches.step_id
     left join executions
-        on execution_steps.execution_id = executions.execution_id
+        on step_summaries.execution_id = executions.execution_id
 
 )
 

@@ -18,9 +18,13 @@
 
 with
 
+{#
+    CTEs read more than once name their columns: DuckDB materializes such a CTE with every
+    column it selects, and a `select *` of a wide model there costs memory and time.
+#}
 arrived as (
 
-    select * from {{ ref('int_executions_arrived') }}
+    select execution_id, execution_arrival_date from {{ ref('int_executions_arrived') }}
     {{ only_affected_execution_days() }}
 
 ),
@@ -33,7 +37,15 @@ all_execution_events as (
 
 execution_events as (
 
-    select * from all_execution_events
+    select
+        execution_event_id,
+        execution_id,
+        campaign_id,
+        contact_id,
+        event_type,
+        occurred_at,
+        is_test
+    from all_execution_events
     {% if is_incremental() -%}
     where execution_id in (select arrived.execution_id from arrived)
     {%- endif %}
@@ -48,7 +60,8 @@ all_sends as (
 
 sends as (
 
-    select * from all_sends
+    select message_id, execution_id, campaign_id, contact_id, attempted_at, is_test
+    from all_sends
     {% if is_incremental() -%}
     where execution_id in (select arrived.execution_id from arrived)
     {%- endif %}

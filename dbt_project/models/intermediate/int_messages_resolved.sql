@@ -87,21 +87,6 @@ first_opens as (
 
 ),
 
-{# the contract's default for a missing is_initial: the execution's earliest send #}
-send_sequences as (
-
-    select
-        message_id,
-        row_number() over (
-            partition by execution_id order by attempted_at, message_id
-        ) as send_sequence,
-        max(case when is_initial then 1 else 0 end) over (
-            partition by execution_id
-        ) as has_flagged_initial
-    from sends
-
-),
-
 joined as (
 
     select
@@ -141,17 +126,25 @@ joined as (
             coalesce(first_opens.first_open_at, deliveries.read_at)
         ) as first_opened_at,
         sends.segments,
-        coalesce(
-            sends.is_initial,
-            send_sequences.has_flagged_initial = 0 and send_sequences.send_sequence = 1
-        ) as is_initial,
+        sends.is_initial as is_flagged_initial,
+        {#
+            The contract's default for a missing is_initial is the execution's earliest send.
+            Computed here, over the joined rows (one per send), not in a CTE of its own: a
+            second reference to the wide `sends` made DuckDB materialize it whole, and the
+            model failed with "failed to pin block" at a 4 GB limit on 60 days of 100 k sends
+            a day instead of spilling.
+        #}
+        row_number() over (
+            partition by sends.execution_id order by sends.attempted_at, sends.message_id
+        ) as send_sequence,
+        max(case when sends.is_initial then 1 else 0 end) over (
+            partition by sends.execution_id
+        ) as has_flagged_initial,
         sends.is_test or coalesce(executions.is_test, false) as is_test,
         coalesce(contacts.is_internal, false) as is_internal_contact
     from sends
     inner join deliveries
         on sends.message_id = deliveries.message_id
-    inner join send_sequences
-        on sends.message_id = send_sequences.message_id
     left join first_opens
         on sends.message_id = first_opens.message_id
     left join executions
@@ -197,7 +190,9 @@ final as (
         is_opened,
         case when is_opened then first_opened_at end as opened_at,
         segments,
-        is_initial,
+        coalesce(
+            is_flagged_initial, has_flagged_initial = 0 and send_sequence = 1
+        ) as is_initial,
         is_test,
         is_internal_contact,
         is_test or is_internal_contact as is_excluded
