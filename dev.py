@@ -53,8 +53,14 @@ def test(extra: list[str]) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     _run(BIN / "ruff", "check", ".", env=env)
     _run(BIN / "ruff", "format", "--check", ".", env=env)
-    # loadfile keeps a module on one worker, so its module-scoped pipeline runs happen once.
-    _run(BIN / "python", "-m", "pytest", "-n", "2", "--dist", "loadfile", *extra, env=env)
+    # loadfile keeps a module on one worker, so its module-scoped pipeline runs happen once;
+    # the slowest tests are listed so that CI shows where its time goes.
+    _run(
+        BIN / "python",
+        *("-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations", "15"),
+        *extra,
+        env=env,
+    )
 
 
 def demo(extra: list[str]) -> None:
