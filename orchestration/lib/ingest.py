@@ -137,7 +137,7 @@ def _write_rows_sql(source: Source) -> str:
     columns = ", ".join(quote_ident(f.name) for f in source.fields)
     return f"""
 copy (
-    select {columns}, list_extract($files, file_index + 1) as _source_file,
+    select {columns}, cast(list_extract($files, file_index + 1) as varchar) as _source_file,
         source_row as _source_row
     from {_TYPED}
     where reason is null

@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
-from orchestration.lib.rawlayer import create_raw_views
+from orchestration.lib.rawlayer import create_raw_views, partition_dir
 from orchestration.lib.sources import SOURCES
 
 DAY = date(2024, 3, 10)
@@ -219,6 +219,24 @@ def test_rerunning_a_partition_replaces_it(conn, tmp_path: Path) -> None:
 def test_a_missing_folder_is_an_empty_day(conn, tmp_path: Path) -> None:
     result = _ingest(conn, tmp_path)
     assert (result.files, result.rows_read) == (0, 0)
+
+
+def test_an_empty_day_has_the_schema_of_a_day_with_rows(conn, tmp_path: Path) -> None:
+    # Spark (and any engine that merges Parquet schemas) refuses a partition whose column
+    # types differ from the others': an empty day once wrote _source_file as INTEGER.
+    ingest_partition(SOURCES["sends"], tmp_path / "empty", DAY, conn.raw, conn.settings)
+    empty = {
+        name: pq.read_schema(partition_dir(conn.raw, "sends", DAY) / name)
+        for name in ("rows.parquet", "quarantine.parquet", "files.parquet")
+    }
+    _write_jsonl(_day_dir(tmp_path) / "a.jsonl", [_send("m1"), "oops"])
+    _ingest(conn, tmp_path)
+
+    for name, schema in empty.items():
+        landed = pq.read_schema(partition_dir(conn.raw, "sends", DAY) / name)
+        assert [(f.name, str(f.type)) for f in schema] == [(f.name, str(f.type)) for f in landed], (
+            name
+        )
 
 
 def test_sql_in_values_is_data_not_code(conn, tmp_path: Path) -> None:
