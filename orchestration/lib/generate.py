@@ -1211,7 +1211,18 @@ class _Simulation:
             self.start_ms + moved_day * DAY_MS + self._uniform(0, DAY_MS - 1, len(moved)),
             country=pa.array(countries[ws[moved], (country[moved] + 1) % 3]),
         )
-        return self._landed(pa.concat_tables([table, moves]))
+        # Some contacts turn internal late in the range (a colleague's number kept for tests),
+        # after their messages were sent: their past activity leaves the metrics.
+        turned_day = max(1, self.days - max(1, self.days // 8))
+        turned = np.flatnonzero(
+            (land_day <= turned_day) & ~contacts.internal & (rng.random(n) < 0.005)
+        )
+        turns = self._upserted(
+            table.take(pa.array(turned)),
+            self.start_ms + turned_day * DAY_MS + self._uniform(0, DAY_MS - 1, len(turned)),
+            is_internal=pa.array(np.ones(len(turned), bool), pa.bool_()),
+        )
+        return self._landed(pa.concat_tables([table, moves, turns]))
 
     # ---- event tables -------------------------------------------------------------------
 

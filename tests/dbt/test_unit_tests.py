@@ -45,4 +45,4 @@ def test_every_dbt_unit_test_passes(published_scenario: Path, tmp_path: Path) ->
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-6000:]
-    assert "PASS=14" in completed.stdout, completed.stdout[-3000:]
+    assert "PASS=17" in completed.stdout, completed.stdout[-3000:]

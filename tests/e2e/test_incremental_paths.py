@@ -171,7 +171,8 @@ def test_a_rerun_of_a_corrected_past_day_publishes_what_a_backfill_of_it_does(
 
 def test_the_generated_data_has_what_the_paths_must_agree_on(generated_backfill: Path) -> None:
     """Late reports past the window, duplicates across days, a report landed before its
-    send, a campaign's status changed during the nights, a contact that moved."""
+    send, a campaign's status changed during the nights, a contact that moved, and a contact
+    that turned internal during the nights after messages to it had landed."""
     quality = _rows(
         generated_backfill,
         "select sum(late_reports), sum(duplicates_removed) from marts.mart_data_quality",
@@ -201,6 +202,19 @@ def test_the_generated_data_has_what_the_paths_must_agree_on(generated_backfill:
             generated_backfill,
             "select count(*) from (select contact_id from staging.stg_app__contacts "
             "group by contact_id having count(*) > 1)",
+            working=True,
+        )[0][0]
+        > 0
+    )
+    assert (
+        _rows(
+            generated_backfill,
+            "select count(*) from ("
+            " select contact_id from staging.stg_app__contacts group by contact_id"
+            " having bool_or(is_internal) and not bool_and(is_internal)"
+            f" and min(case when is_internal then _arrival_date end) >= '{FIRST_NIGHT}'"
+            ") as turned where contact_id in (select contact_id"
+            f" from staging.stg_campaign_engine__sends where _arrival_date < '{FIRST_NIGHT}')",
             working=True,
         )[0][0]
         > 0

@@ -9,13 +9,13 @@ with
 
 executions as (
 
-    select * from {{ ref('int_executions_resolved') }}
+    select * from {{ ref('int_executions_classified') }}
 
 ),
 
 messages as (
 
-    select * from {{ ref('int_messages_resolved') }}
+    select * from {{ ref('int_messages_classified') }}
 
 ),
 

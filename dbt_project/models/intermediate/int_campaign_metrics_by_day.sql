@@ -10,7 +10,7 @@ with
 
 messages as (
 
-    select * from {{ ref('int_messages_resolved') }}
+    select * from {{ ref('int_messages_classified') }}
 
 ),
 

@@ -21,7 +21,7 @@ conversions as (
 
 messages as (
 
-    select * from {{ ref('int_messages_resolved') }}
+    select * from {{ ref('int_messages_classified') }}
 
 ),
 

@@ -3,7 +3,8 @@
     the step, or a send of the step. The step status summarises what happened there:
     opened > delivered > delivery_pending > undelivered > dropped for message steps, then
     branch_taken, then reached.
-    An execution's exclusion is its steps'.
+    The exclusion from metrics is applied on top of these rows by
+    int_execution_steps_classified.
 
     Stored by the execution's arrival day (int_executions_arrived); a run recomputes the days
     of int_execution_days_affected.
@@ -29,8 +30,7 @@ executions as (
         execution_arrival_date,
         campaign_id,
         contact_id,
-        is_test,
-        is_excluded
+        is_test
     from {{ ref('int_executions_resolved') }}
     {{ only_affected_execution_days() }}
 
@@ -158,8 +158,7 @@ final as (
             when latest_branches.branch_label is not null then 'branch_taken'
             else 'reached'
         end as step_status,
-        coalesce(executions.is_test, false) as is_test,
-        coalesce(executions.is_excluded, false) as is_excluded
+        coalesce(executions.is_test, false) as is_test
     from step_summaries
     left join latest_branches
         on step_summaries.execution_id = latest_branches.execution_id

@@ -3,8 +3,9 @@
     from its engine events or, when those have not landed yet, from its sends: a send proves
     the entry, so every message belongs to an execution here. Status is the latest of the
     completed / limited / failed / interrupted events (ties broken by event id), else pending.
-    The one place that decides whether an execution is excluded from metrics: a test event or
-    test send, or an internal contact.
+    What depends on the current dimensions (workspace, internal contact, exclusion) is applied
+    on top of these rows by int_executions_classified, so that a dimension change recomputes no
+    stored day.
 
     Stored by the execution's arrival day (int_executions_arrived); a run recomputes the days
     of int_execution_days_affected.
@@ -65,18 +66,6 @@ sends as (
     {% if is_incremental() -%}
     where execution_id in (select arrived.execution_id from arrived)
     {%- endif %}
-
-),
-
-contacts as (
-
-    select * from {{ ref('int_contacts_current') }}
-
-),
-
-campaigns as (
-
-    select * from {{ ref('int_campaigns_current') }}
 
 ),
 
@@ -189,7 +178,6 @@ final as (
         arrived.execution_arrival_date,
         executions.campaign_id,
         executions.contact_id,
-        campaigns.workspace_id,
         executions.execution_status,
         executions.status_changed_at,
         executions.entered_at,
@@ -197,14 +185,8 @@ final as (
         executions.last_event_at,
         executions.messages_attempted,
         executions.has_execution_events,
-        executions.is_test,
-        coalesce(contacts.is_internal, false) as is_internal_contact,
-        executions.is_test or coalesce(contacts.is_internal, false) as is_excluded
+        executions.is_test
     from executions
-    left join contacts
-        on executions.contact_id = contacts.contact_id
-    left join campaigns
-        on executions.campaign_id = campaigns.campaign_id
     left join arrived
         on executions.execution_id = arrived.execution_id
 

@@ -2,9 +2,9 @@
     One row per deduplicated send with its delivery lifecycle as of the run. A message is
     opened when it is delivered and has a read receipt or an open engagement: an open on a
     message with no delivery (pending, undelivered) does not count, so opens stay a subset of
-    deliveries (the contract's integrity rule opens <= messages_delivered). The one place
-    that decides whether a message is excluded from metrics: a test send, a send of a test
-    execution, or a send to an internal contact.
+    deliveries (the contract's integrity rule opens <= messages_delivered). What depends on
+    the current dimensions (workspace, internal contact, exclusion) is applied on top of these
+    rows by int_messages_classified, so that a dimension change recomputes no stored day.
 
     Stored by the arrival day of the message's execution (int_executions_arrived); a run
     recomputes the days of int_execution_days_affected.
@@ -62,18 +62,6 @@ executions as (
 
 ),
 
-contacts as (
-
-    select * from {{ ref('int_contacts_current') }}
-
-),
-
-campaigns as (
-
-    select * from {{ ref('int_campaigns_current') }}
-
-),
-
 first_opens as (
 
     select
@@ -97,7 +85,6 @@ joined as (
         sends.step_id,
         sends.contact_id,
         sends.sender_id,
-        coalesce(campaigns.workspace_id, contacts.workspace_id) as workspace_id,
         sends.channel,
         sends.provider,
         sends.provider_message_id,
@@ -140,8 +127,7 @@ joined as (
         max(case when sends.is_initial then 1 else 0 end) over (
             partition by sends.execution_id
         ) as has_flagged_initial,
-        sends.is_test or coalesce(executions.is_test, false) as is_test,
-        coalesce(contacts.is_internal, false) as is_internal_contact
+        sends.is_test or coalesce(executions.is_test, false) as is_test
     from sends
     inner join deliveries
         on sends.message_id = deliveries.message_id
@@ -149,10 +135,6 @@ joined as (
         on sends.message_id = first_opens.message_id
     left join executions
         on sends.execution_id = executions.execution_id
-    left join contacts
-        on sends.contact_id = contacts.contact_id
-    left join campaigns
-        on sends.campaign_id = campaigns.campaign_id
 
 ),
 
@@ -166,7 +148,6 @@ final as (
         step_id,
         contact_id,
         sender_id,
-        workspace_id,
         channel,
         provider,
         provider_message_id,
@@ -193,9 +174,7 @@ final as (
         coalesce(
             is_flagged_initial, has_flagged_initial = 0 and send_sequence = 1
         ) as is_initial,
-        is_test,
-        is_internal_contact,
-        is_test or is_internal_contact as is_excluded
+        is_test
     from joined
 
 )

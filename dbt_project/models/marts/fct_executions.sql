@@ -1,17 +1,18 @@
 {#
     One row per execution, an entry of a contact into a campaign (resolved, and kept
-    incrementally, by int_executions_resolved).
-    The fact is the resolved rows as BI-facing columns; the work, and what a run recomputes,
-    is the intermediate model's.
+    incrementally, by int_executions_resolved), with its workspace and exclusion from the
+    current dimensions (int_executions_classified).
+    The fact is those rows as BI-facing columns; the work, and what a run recomputes, is the
+    intermediate models'.
 #}
 {{ config(materialized='view') }}
 
 with
 
-resolved as (
+classified as (
 
-    select * from {{ ref('int_executions_resolved') }}
+    select * from {{ ref('int_executions_classified') }}
 
 )
 
-select * from resolved
+select * from classified

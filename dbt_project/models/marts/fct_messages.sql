@@ -1,17 +1,18 @@
 {#
     One row per message the campaign engine tried to send, with its delivery lifecycle as of
-    the run (resolved, and kept incrementally, by int_messages_resolved).
-    The fact is the resolved rows as BI-facing columns; the work, and what a run recomputes,
-    is the intermediate model's.
+    the run (resolved, and kept incrementally, by int_messages_resolved) and its workspace and
+    exclusion from the current dimensions (int_messages_classified).
+    The fact is those rows as BI-facing columns; the work, and what a run recomputes, is the
+    intermediate models'.
 #}
 {{ config(materialized='view') }}
 
 with
 
-resolved as (
+classified as (
 
-    select * from {{ ref('int_messages_resolved') }}
+    select * from {{ ref('int_messages_classified') }}
 
 )
 
-select * from resolved
+select * from classified
