@@ -8,9 +8,26 @@
 #}
 with
 
+{#
+    `messages` is read three times, so DuckDB materializes it: it names only the columns the
+    counts need instead of the 35 of the view (which also joins the current dimensions).
+#}
 messages as (
 
-    select * from {{ ref('int_messages_classified') }}
+    select
+        message_id,
+        campaign_id,
+        channel,
+        attempted_at,
+        is_accepted,
+        delivery_status,
+        delivered_at,
+        undelivered_at,
+        is_opened,
+        opened_at,
+        segments,
+        is_excluded
+    from {{ ref('int_messages_classified') }}
 
 ),
 

@@ -19,9 +19,22 @@ conversions as (
 
 ),
 
+{# read four times, so materialized by DuckDB: only the columns attribution needs #}
 messages as (
 
-    select * from {{ ref('int_messages_classified') }}
+    select
+        message_id,
+        execution_id,
+        campaign_id,
+        step_id,
+        contact_id,
+        attempted_at,
+        delivered_at,
+        read_at,
+        delivery_status,
+        is_test,
+        is_excluded
+    from {{ ref('int_messages_classified') }}
 
 ),
 

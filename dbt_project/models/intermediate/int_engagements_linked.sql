@@ -21,9 +21,11 @@ messages as (
 
 ),
 
+{# read twice, so materialized by DuckDB: only the columns linking needs #}
 executions as (
 
-    select * from {{ ref('int_executions_resolved') }}
+    select execution_id, campaign_id, contact_id, first_event_at, is_test
+    from {{ ref('int_executions_resolved') }}
 
 ),
 

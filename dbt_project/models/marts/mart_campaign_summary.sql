@@ -25,16 +25,38 @@ executions as (
 
 ),
 
+{# messages and engagements are read more than once (so materialized): named columns #}
 messages as (
 
-    select * from {{ ref('fct_messages') }}
+    select
+        campaign_id,
+        execution_id,
+        contact_id,
+        sender_id,
+        channel,
+        is_accepted,
+        delivery_status,
+        is_opened,
+        is_initial,
+        segments
+    from {{ ref('fct_messages') }}
     where not is_excluded
 
 ),
 
 engagements as (
 
-    select * from {{ ref('fct_engagements') }}
+    select
+        engagement_id,
+        campaign_id,
+        execution_id,
+        contact_id,
+        engagement_type,
+        is_response,
+        is_reply_or_auto_opt_out,
+        opt_out_method,
+        occurred_at
+    from {{ ref('fct_engagements') }}
     where not is_excluded
 
 ),

@@ -8,6 +8,10 @@
 #}
 with
 
+{#
+    The CTEs over the large sources and facts name their columns: most are read more than
+    once, and DuckDB materializes such a CTE with every column it selects.
+#}
 landed_files as (
 
     select * from {{ ref('stg_ingest__landed_files') }}
@@ -52,31 +56,37 @@ campaign_steps as (
 
 execution_events as (
 
-    select * from {{ ref('stg_campaign_engine__executions') }}
+    select execution_id, campaign_id, contact_id, _arrival_date
+    from {{ ref('stg_campaign_engine__executions') }}
 
 ),
 
 sends as (
 
-    select * from {{ ref('stg_campaign_engine__sends') }}
+    select message_id, campaign_id, contact_id, _arrival_date
+    from {{ ref('stg_campaign_engine__sends') }}
 
 ),
 
 engagements as (
 
-    select * from {{ ref('stg_campaign_engine__engagements') }}
+    select engagement_id, message_id, campaign_id, contact_id, _arrival_date
+    from {{ ref('stg_campaign_engine__engagements') }}
 
 ),
 
 conversions as (
 
-    select * from {{ ref('stg_tracker__conversions') }}
+    select conversion_id, message_id, campaign_id, contact_id, _arrival_date
+    from {{ ref('stg_tracker__conversions') }}
 
 ),
 
 reports as (
 
-    select * from {{ ref('int_delivery_reports_matched') }}
+    select message_id, is_matched, report_status, error_code, resolved_provider,
+        received_at, _arrival_date
+    from {{ ref('int_delivery_reports_matched') }}
 
 ),
 
@@ -100,25 +110,29 @@ known_campaigns as (
 
 messages as (
 
-    select * from {{ ref('fct_messages') }}
+    select message_id, delivery_window_ends_at, is_test, is_internal_contact
+    from {{ ref('fct_messages') }}
 
 ),
 
 executions as (
 
-    select * from {{ ref('fct_executions') }}
+    select execution_id, is_test, is_internal_contact
+    from {{ ref('fct_executions') }}
 
 ),
 
 engagement_facts as (
 
-    select * from {{ ref('fct_engagements') }}
+    select engagement_id, is_known_message, is_test, is_internal_contact
+    from {{ ref('fct_engagements') }}
 
 ),
 
 conversion_facts as (
 
-    select * from {{ ref('fct_conversions') }}
+    select conversion_id, is_attributed, is_internal_contact
+    from {{ ref('fct_conversions') }}
 
 ),
 
