@@ -4,18 +4,26 @@
     message, or a failed execution) > limited (a limited execution) > pending.
     Test executions and test sends do not decide the status of a contact that also has real
     ones; a contact with only test activity keeps a status computed from it and is_test.
+    Whether the contact is internal is a property of the contact, so it is joined once per
+    campaign and contact, after the aggregation, from the current contacts.
 #}
 with
 
 executions as (
 
-    select * from {{ ref('int_executions_classified') }}
+    select * from {{ ref('int_executions_resolved') }}
 
 ),
 
 messages as (
 
-    select * from {{ ref('int_messages_classified') }}
+    select * from {{ ref('int_messages_resolved') }}
+
+),
+
+contacts as (
+
+    select contact_id, is_internal from {{ ref('int_contacts_current') }}
 
 ),
 
@@ -25,7 +33,6 @@ execution_signals as (
         campaign_id,
         contact_id,
         is_test,
-        is_internal_contact,
         1 as is_execution,
         0 as is_sent,
         case when execution_status = 'failed' then 1 else 0 end as is_failed,
@@ -41,7 +48,6 @@ message_signals as (
         campaign_id,
         contact_id,
         is_test,
-        is_internal_contact,
         0 as is_execution,
         case
             when outcome = 'accepted' and delivery_status <> 'undelivered' then 1 else 0
@@ -69,7 +75,6 @@ by_test_flag as (
         campaign_id,
         contact_id,
         is_test,
-        max(case when is_internal_contact then 1 else 0 end) as is_internal_contact,
         count(case when is_execution = 1 then 1 end) as executions,
         max(is_sent) as has_sent,
         max(is_failed) as has_failed,
@@ -91,20 +96,22 @@ decisive as (
 final as (
 
     select
-        campaign_id,
-        contact_id,
+        decisive.campaign_id,
+        decisive.contact_id,
         case
-            when has_sent = 1 then 'sent'
-            when has_failed = 1 then 'failed'
-            when has_limited = 1 then 'limited'
+            when decisive.has_sent = 1 then 'sent'
+            when decisive.has_failed = 1 then 'failed'
+            when decisive.has_limited = 1 then 'limited'
             else 'pending'
         end as contact_status,
-        executions,
-        first_activity_at,
-        is_test,
-        is_internal_contact = 1 as is_internal_contact,
-        is_test or is_internal_contact = 1 as is_excluded
+        decisive.executions,
+        decisive.first_activity_at,
+        decisive.is_test,
+        coalesce(contacts.is_internal, false) as is_internal_contact,
+        decisive.is_test or coalesce(contacts.is_internal, false) as is_excluded
     from decisive
+    left join contacts
+        on decisive.contact_id = contacts.contact_id
 
 )
 
