@@ -12,9 +12,15 @@ executions as (
 
 ),
 
+{#
+    The stored steps, not fct_execution_steps: the history lists every step of every
+    execution, so the step fact's join with the current contacts (for its exclusion flag)
+    would be wasted on each of them.
+#}
 execution_steps as (
 
-    select * from {{ ref('fct_execution_steps') }}
+    select campaign_id, execution_id, step_id, step_status, first_reached_at
+    from {{ ref('int_execution_steps_resolved') }}
 
 ),
 
