@@ -376,10 +376,10 @@ quarantine_counts as (
         source_name,
         arrival_date,
         cast(sum(rows_quarantined) as {{ dbt.type_bigint() }}) as rows_quarantined,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             dbt.concat(['reason_code', "'='", 'cast(rows_quarantined as ' ~ dbt.type_string() ~ ')']),
             "', '",
-            'order by reason_code'
+            ['reason_code']
         ) }} as quarantine_reasons
     from quarantine_reason_counts
     group by source_name, arrival_date

@@ -50,10 +50,10 @@ step_statuses as (
     select
         execution_id,
         count(*) as steps_reached,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             dbt.concat(['step_id', "': '", 'step_status']),
             "'; '",
-            'order by step_order, first_reached_at, step_id'
+            ['step_order', 'first_reached_at', 'step_id']
         ) }} as step_statuses
     from ordered_steps
     group by execution_id
