@@ -62,6 +62,33 @@ executions as (
 
 ),
 
+{#
+    The contract's default for a missing is_initial is the execution's earliest send. Ranked
+    over the four columns it needs, read from staging directly: a window over the joined wide
+    rows ran out of memory at 4 GB on 30 days of 1 M sends a day instead of spilling, and a
+    second reference to the wide `sends` CTE made DuckDB materialize it whole.
+#}
+send_order as (
+
+    select
+        message_id,
+        row_number() over (
+            partition by execution_id order by attempted_at, message_id
+        ) as send_sequence,
+        max(case when is_initial then 1 else 0 end) over (
+            partition by execution_id
+        ) as has_flagged_initial
+    from {{ ref('stg_campaign_engine__sends') }}
+    {% if is_incremental() -%}
+    where message_id in (
+        select affected_messages.message_id
+        from {{ ref('int_messages_delivery_resolved') }} as affected_messages
+        {{ only_affected_execution_days() }}
+    )
+    {%- endif %}
+
+),
+
 first_opens as (
 
     select
@@ -114,23 +141,14 @@ joined as (
         ) as first_opened_at,
         sends.segments,
         sends.is_initial as is_flagged_initial,
-        {#
-            The contract's default for a missing is_initial is the execution's earliest send.
-            Computed here, over the joined rows (one per send), not in a CTE of its own: a
-            second reference to the wide `sends` made DuckDB materialize it whole, and the
-            model failed with "failed to pin block" at a 4 GB limit on 60 days of 100 k sends
-            a day instead of spilling.
-        #}
-        row_number() over (
-            partition by sends.execution_id order by sends.attempted_at, sends.message_id
-        ) as send_sequence,
-        max(case when sends.is_initial then 1 else 0 end) over (
-            partition by sends.execution_id
-        ) as has_flagged_initial,
+        send_order.send_sequence,
+        send_order.has_flagged_initial,
         sends.is_test or coalesce(executions.is_test, false) as is_test
     from sends
     inner join deliveries
         on sends.message_id = deliveries.message_id
+    inner join send_order
+        on sends.message_id = send_order.message_id
     left join first_opens
         on sends.message_id = first_opens.message_id
     left join executions
