@@ -12,7 +12,9 @@ included). Output: one line per model with its rows and seconds, or DuckDB's err
 
 What it found: `int_messages_resolved` and `int_execution_steps_resolved` read a wide
 `select *` CTE twice, which DuckDB materializes; at 60 days of 100 k sends a day the first
-failed at 4 GB and the second at 1 GB with "failed to pin block".
+failed at 4 GB and the second at 1 GB with "failed to pin block". At 30 days of 1 M sends a
+day, `int_messages_resolved` failed at 4 GB again ("could not allocate block"): a window
+function over its joined wide rows; ranked over four columns of staging, it runs at 1 GB.
 """
 
 from __future__ import annotations
