@@ -7,6 +7,11 @@
     materialization in. A model partitioned by arrival date also names its
     `overwrite_window_column`: every day of the run's window is replaced, also one that has
     become empty (a day re-ingested with --allow-empty-days).
+
+    A per-execution model names `overwrite_key` instead (execution_id): it recomputes only the
+    executions of int_executions_affected, so the rows replaced are those executions' (wherever
+    they were stored: a rerun can move an execution to an earlier day), not whole days, and an
+    affected execution that has no row any more loses its old ones.
 #}
 {% macro get_incremental_cw_partition_overwrite_sql(arg_dict) -%}
     {%- set partition_column = config.get('partition_by') -%}
@@ -19,8 +24,15 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set window_column = config.get('overwrite_window_column') -%}
+    {%- set key_column = config.get('overwrite_key') -%}
     delete from {{ target }}
+    {%- if key_column %}
+    where {{ adapter.quote(key_column) }} in (
+        select affected.execution_id from {{ ref('int_executions_affected') }} as affected
+    )
+    {%- else %}
     where {{ partition_column }} in (select distinct {{ partition_column }} from {{ source }})
+    {%- endif %}
     {%- if window_column %}
         or {{ window_column }} >= {{ window_start() }}
     {%- endif %};

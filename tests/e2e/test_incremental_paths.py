@@ -78,10 +78,78 @@ def test_a_full_refresh_publishes_the_same_marts(
     assert snapshot(warehouse) == snapshot(generated_backfill)
 
 
+# The delivery reports of CORRECTED_DAY for executions that nothing else touches from that day
+# on: no send, engine event, engagement or other report of theirs lands on or after it, and
+# none of their messages times out by the as-of. A nightly run recomputes an execution only
+# when something about it lands, so these are the ones whose removal a rerun must still see.
+_UNTOUCHED_AFTER_REMOVAL = """
+with
+sends as (select * from raw.sends),
+reports as (select * from raw.delivery_reports),
+touched_later as (
+    select execution_id from raw.sends where _arrival_date >= $day
+    union
+    select execution_id from raw.executions where _arrival_date >= $day
+    union
+    select sends.execution_id from raw.engagements as engagements
+    inner join sends on engagements.message_id = sends.message_id
+    where engagements._arrival_date >= $day
+    union
+    select sends.execution_id from reports
+    inner join sends on reports.provider_message_id = sends.provider_message_id
+    where reports._arrival_date > $day
+    union
+    select execution_id from sends
+    where attempted_at + interval 30 day <= $as_of
+        and attempted_at + interval 30 day > $day
+)
+select distinct reports.provider_message_id
+from reports
+inner join sends on reports.provider_message_id = sends.provider_message_id
+where reports._arrival_date = $day
+    and sends.execution_id not in (select execution_id from touched_later)
+order by 1
+limit 8
+"""
+
+
+def _remove_reports(landing: Path, warehouse: Path, day: date) -> None:
+    """Upstream corrects the day's report files: the reports of untouched executions go."""
+    with duckdb.connect() as conn:
+        from orchestration.lib.rawlayer import create_raw_views
+
+        create_raw_views(conn, warehouse / "raw")
+        removed = {
+            row[0]
+            for row in conn.execute(
+                _UNTOUCHED_AFTER_REMOVAL,
+                {"day": day, "as_of": GENERATED_END + timedelta(days=1)},
+            ).fetchall()
+        }
+    assert removed, "the generated data has no report whose removal only a rerun can see"
+    dropped = 0
+    for path in sorted((landing / "delivery_reports" / day.isoformat()).glob("*.jsonl")):
+        kept = []
+        for line in path.read_text().splitlines(keepends=True):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                kept.append(line)  # a malformed row stays: the quarantine counts it
+                continue
+            if isinstance(record, dict) and record.get("provider_message_id") in removed:
+                dropped += 1
+            else:
+                kept.append(line)
+        path.write_text("".join(kept))
+    assert dropped > 0
+
+
 def _correct(landing: Path, warehouse: Path) -> None:
-    """Upstream adds a late file to a past day: opens and clicks on messages of the day
-    before, and copies of engagements that first landed days later."""
+    """Upstream corrects a past day: it adds a late file of opens and clicks on messages of
+    the day before and of copies of engagements that first landed days later, and it removes
+    the reports of executions that nothing else touches from that day on."""
     day = CORRECTED_DAY
+    _remove_reports(landing, warehouse, day)
     sends = raw_rows(
         warehouse,
         "select message_id, execution_id, campaign_id, contact_id from raw.sends "

@@ -6,15 +6,17 @@
     The exclusion from metrics is applied on top of these rows by
     int_execution_steps_classified.
 
-    Stored by the execution's arrival day (int_executions_arrived); a run recomputes the days
-    of int_execution_days_affected.
+    Stored by the execution's arrival day (int_executions_arrived); a run recomputes the
+    executions of int_executions_affected and replaces their rows.
 #}
 {{ config(
     materialized='incremental',
     partition_by='execution_arrival_date',
     overwrite_window_column='execution_arrival_date',
+    overwrite_key='execution_id',
 ) }}
--- depends_on: {{ ref('int_execution_days_affected') }}
+-- depends_on: {{ ref('int_executions_affected') }}
+-- depends_on: {{ ref('int_executions_arrived') }}
 
 with
 
@@ -32,7 +34,7 @@ executions as (
         contact_id,
         is_test
     from {{ ref('int_executions_resolved') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 
@@ -63,7 +65,7 @@ step_events as (
 messages as (
 
     select * from {{ ref('int_messages_resolved') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 

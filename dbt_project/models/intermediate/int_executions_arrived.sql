@@ -1,8 +1,9 @@
 {#
     One row per execution with the arrival date on which it was first seen: the earliest
     arrival of its engine events and sends. That date is the partition every per-execution
-    model (executions, their messages, their steps) is stored and recomputed by: whatever
-    changes an execution recomputes its whole arrival day, and nothing else.
+    model (executions, their messages, their steps) is stored by: on Spark, the unit a run
+    overwrites; on DuckDB, a run replaces the rows of the executions it recomputes
+    (int_executions_affected).
 
     Incrementally, the executions seen in the window are placed again (a rerun of a past day
     may find one earlier), with every execution of the days they already sat in, so each day

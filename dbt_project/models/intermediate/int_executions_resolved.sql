@@ -7,15 +7,16 @@
     on top of these rows by int_executions_classified, so that a dimension change recomputes no
     stored day.
 
-    Stored by the execution's arrival day (int_executions_arrived); a run recomputes the days
-    of int_execution_days_affected.
+    Stored by the execution's arrival day (int_executions_arrived); a run recomputes the
+    executions of int_executions_affected and replaces their rows.
 #}
 {{ config(
     materialized='incremental',
     partition_by='execution_arrival_date',
     overwrite_window_column='execution_arrival_date',
+    overwrite_key='execution_id',
 ) }}
--- depends_on: {{ ref('int_execution_days_affected') }}
+-- depends_on: {{ ref('int_executions_affected') }}
 
 with
 
@@ -26,7 +27,7 @@ with
 arrived as (
 
     select execution_id, execution_arrival_date from {{ ref('int_executions_arrived') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 

@@ -14,21 +14,23 @@
        otherwise delivery_pending.
 
     Stored by the arrival day of the message's execution (int_executions_arrived); a run
-    recomputes the days of int_execution_days_affected, the timeouts due by as_of included.
+    recomputes the executions of int_executions_affected (the timeouts due by as_of
+    included) and replaces their rows.
 #}
 {{ config(
     materialized='incremental',
     partition_by='execution_arrival_date',
     overwrite_window_column='execution_arrival_date',
+    overwrite_key='execution_id',
 ) }}
--- depends_on: {{ ref('int_execution_days_affected') }}
+-- depends_on: {{ ref('int_executions_affected') }}
 
 with
 
 arrived as (
 
     select * from {{ ref('int_executions_arrived') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 
@@ -202,6 +204,7 @@ resolved as (
 
     select
         sends.message_id,
+        sends.execution_id,
         sends.execution_arrival_date,
         accepted_sends.sent_at,
         accepted_sends.delivery_window_ends_at,
@@ -242,6 +245,7 @@ final as (
 
     select
         message_id,
+        execution_id,
         execution_arrival_date,
         sent_at,
         delivery_window_ends_at,

@@ -7,21 +7,23 @@
     rows by int_messages_classified, so that a dimension change recomputes no stored day.
 
     Stored by the arrival day of the message's execution (int_executions_arrived); a run
-    recomputes the days of int_execution_days_affected.
+    recomputes the executions of int_executions_affected and replaces their rows.
 #}
 {{ config(
     materialized='incremental',
     partition_by='execution_arrival_date',
     overwrite_window_column='execution_arrival_date',
+    overwrite_key='execution_id',
 ) }}
--- depends_on: {{ ref('int_execution_days_affected') }}
+-- depends_on: {{ ref('int_executions_affected') }}
+-- depends_on: {{ ref('int_executions_arrived') }}
 
 with
 
 deliveries as (
 
     select * from {{ ref('int_messages_delivery_resolved') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 
@@ -58,7 +60,7 @@ engagements as (
 executions as (
 
     select * from {{ ref('int_executions_resolved') }}
-    {{ only_affected_execution_days() }}
+    {{ only_affected_executions() }}
 
 ),
 
@@ -83,7 +85,7 @@ send_order as (
     where message_id in (
         select affected_messages.message_id
         from {{ ref('int_messages_delivery_resolved') }} as affected_messages
-        {{ only_affected_execution_days() }}
+        {{ only_affected_executions() }}
     )
     {%- endif %}
 
