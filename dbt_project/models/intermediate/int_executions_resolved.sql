@@ -62,7 +62,7 @@ all_sends as (
 
 sends as (
 
-    select message_id, execution_id, campaign_id, contact_id, attempted_at, is_test
+    select message_id, execution_id, campaign_id, contact_id, attempted_at, is_initial, is_test
     from all_sends
     {% if is_incremental() -%}
     where execution_id in (select arrived.execution_id from arrived)
@@ -123,6 +123,7 @@ send_summaries as (
         min(attempted_at) as first_attempted_at,
         max(attempted_at) as last_attempted_at,
         count(*) as messages_attempted,
+        {{ dbt.bool_or('coalesce(is_initial, false)') }} as has_flagged_initial_send,
         {{ dbt.bool_or('is_test') }} as has_test_send
     from sends
     group by execution_id
@@ -155,6 +156,8 @@ executions as (
             coalesce(send_summaries.last_attempted_at, event_summaries.last_event_at)
         ) as last_event_at,
         coalesce(send_summaries.messages_attempted, 0) as messages_attempted,
+        first_sends.message_id as first_message_id,
+        coalesce(send_summaries.has_flagged_initial_send, false) as has_flagged_initial_send,
         event_summaries.execution_id is not null as has_execution_events,
         coalesce(event_summaries.has_test_event, false)
         or coalesce(send_summaries.has_test_send, false) as is_test
@@ -185,6 +188,8 @@ final as (
         executions.first_event_at,
         executions.last_event_at,
         executions.messages_attempted,
+        executions.first_message_id,
+        executions.has_flagged_initial_send,
         executions.has_execution_events,
         executions.is_test
     from executions

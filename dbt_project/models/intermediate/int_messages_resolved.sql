@@ -20,12 +20,28 @@
 
 with
 
+{#
+    `deliveries` is wide and read once; the incremental filters read the narrow
+    `affected_messages`, since DuckDB materializes a CTE read more than once with every column
+    it selects.
+#}
 deliveries as (
 
     select * from {{ ref('int_messages_delivery_resolved') }}
     {{ only_affected_executions() }}
 
 ),
+
+{% if is_incremental() %}
+
+affected_messages as (
+
+    select message_id from {{ ref('int_messages_delivery_resolved') }}
+    {{ only_affected_executions() }}
+
+),
+
+{% endif %}
 
 all_sends as (
 
@@ -37,7 +53,7 @@ sends as (
 
     select * from all_sends
     {% if is_incremental() -%}
-    where message_id in (select deliveries.message_id from deliveries)
+    where message_id in (select affected_messages.message_id from affected_messages)
     {%- endif %}
 
 ),
@@ -52,42 +68,23 @@ engagements as (
 
     select * from all_engagements
     {% if is_incremental() -%}
-    where message_id in (select deliveries.message_id from deliveries)
+    where message_id in (select affected_messages.message_id from affected_messages)
     {%- endif %}
-
-),
-
-executions as (
-
-    select * from {{ ref('int_executions_resolved') }}
-    {{ only_affected_executions() }}
 
 ),
 
 {#
-    The contract's default for a missing is_initial is the execution's earliest send. Ranked
-    over the four columns it needs, read from staging directly: a window over the joined wide
-    rows ran out of memory at 4 GB on 30 days of 1 M sends a day instead of spilling, and a
-    second reference to the wide `sends` CTE made DuckDB materialize it whole.
+    The contract's default for a missing is_initial is the execution's earliest send:
+    int_executions_resolved names it (first_message_id) and says whether any send of the
+    execution is flagged initial. Read here by execution, a narrow join: ranking the sends in
+    this model (a window, then a second join of every message) ran out of memory at 4 GB on a
+    29-day backfill on top of 31 days of 100 k sends a day.
 #}
-send_order as (
+executions as (
 
-    select
-        message_id,
-        row_number() over (
-            partition by execution_id order by attempted_at, message_id
-        ) as send_sequence,
-        max(case when is_initial then 1 else 0 end) over (
-            partition by execution_id
-        ) as has_flagged_initial
-    from {{ ref('stg_campaign_engine__sends') }}
-    {% if is_incremental() -%}
-    where message_id in (
-        select affected_messages.message_id
-        from {{ ref('int_messages_delivery_resolved') }} as affected_messages
-        {{ only_affected_executions() }}
-    )
-    {%- endif %}
+    select execution_id, first_message_id, has_flagged_initial_send, is_test
+    from {{ ref('int_executions_resolved') }}
+    {{ only_affected_executions() }}
 
 ),
 
@@ -143,14 +140,12 @@ joined as (
         ) as first_opened_at,
         sends.segments,
         sends.is_initial as is_flagged_initial,
-        send_order.send_sequence,
-        send_order.has_flagged_initial,
+        sends.message_id = executions.first_message_id as is_first_send,
+        coalesce(executions.has_flagged_initial_send, false) as has_flagged_initial,
         sends.is_test or coalesce(executions.is_test, false) as is_test
     from sends
     inner join deliveries
         on sends.message_id = deliveries.message_id
-    inner join send_order
-        on sends.message_id = send_order.message_id
     left join first_opens
         on sends.message_id = first_opens.message_id
     left join executions
@@ -192,7 +187,7 @@ final as (
         case when is_opened then first_opened_at end as opened_at,
         segments,
         coalesce(
-            is_flagged_initial, has_flagged_initial = 0 and send_sequence = 1
+            is_flagged_initial, not has_flagged_initial and coalesce(is_first_send, false)
         ) as is_initial,
         is_test
     from joined
