@@ -15,6 +15,9 @@ What it found: `int_messages_resolved` and `int_execution_steps_resolved` read a
 failed at 4 GB and the second at 1 GB with "failed to pin block". At 30 days of 1 M sends a
 day, `int_messages_resolved` failed at 4 GB again ("could not allocate block"): a window
 function over its joined wide rows; ranked over four columns of staging, it runs at 1 GB.
+That ranking, joined back to every message, then failed at 4 GB in a 29-day backfill on top
+of 31 days of 100 k sends a day ("failed to pin block"); reading the execution's first send
+from int_executions_resolved (one narrow join by execution) runs there at 4 GB.
 """
 
 from __future__ import annotations
