@@ -19,4 +19,4 @@ def test_every_dbt_unit_test_passes(published_scenario: Path, tmp_path: Path) ->
         published_scenario, working, tmp_path, ["test", "--select", "test_type:unit"]
     )
     assert completed.returncode == 0, completed.stdout[-6000:]
-    assert "PASS=19" in completed.stdout, completed.stdout[-3000:]
+    assert "PASS=20" in completed.stdout, completed.stdout[-3000:]

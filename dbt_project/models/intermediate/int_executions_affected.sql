@@ -8,9 +8,9 @@
     recomputes no execution.
 
     The per-execution models (int_executions_resolved, int_messages_delivery_resolved,
-    int_messages_resolved, int_execution_steps_resolved) recompute exactly these executions
-    and replace their stored rows (macros/partition_overwrite.sql), so a night costs what it
-    touched, not its whole delivery window. On a full build every execution is built and this
+    int_messages_resolved, int_execution_steps_resolved, int_execution_step_lists) recompute
+    exactly these executions and replace their stored rows (macros/partition_overwrite.sql),
+    so a night costs what it touched, not its whole delivery window. On a full build every execution is built and this
     model is not read.
 #}
 with

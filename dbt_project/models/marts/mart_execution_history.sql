@@ -12,51 +12,23 @@ executions as (
 
 ),
 
+step_lists as (
+
+    select * from {{ ref('int_execution_step_lists') }}
+
+),
+
 {#
-    The stored steps, not fct_execution_steps: the history lists every step of every
-    execution, so the step fact's join with the current contacts (for its exclusion flag)
-    would be wasted on each of them.
+    The flow order is looked up when the mart is built, not stored with the lists: a campaign
+    whose flow changes is re-sorted here, with no execution recomputed.
 #}
-execution_steps as (
-
-    select campaign_id, execution_id, step_id, step_status, first_reached_at
-    from {{ ref('int_execution_steps_resolved') }}
-
-),
-
-steps as (
-
-    select * from {{ ref('dim_campaign_steps') }}
-
-),
-
-ordered_steps as (
+campaign_step_orders as (
 
     select
-        execution_steps.execution_id,
-        execution_steps.step_id,
-        execution_steps.step_status,
-        execution_steps.first_reached_at,
-        coalesce(steps.step_order, 0) as step_order
-    from execution_steps
-    left join steps
-        on execution_steps.campaign_id = steps.campaign_id
-        and execution_steps.step_id = steps.step_id
-
-),
-
-step_statuses as (
-
-    select
-        execution_id,
-        count(*) as steps_reached,
-        {{ ordered_string_agg(
-            dbt.concat(['step_id', "': '", 'step_status']),
-            "'; '",
-            ['step_order', 'first_reached_at', 'step_id']
-        ) }} as step_statuses
-    from ordered_steps
-    group by execution_id
+        campaign_id,
+        {{ collect_map('step_id', 'step_order') }} as step_orders
+    from {{ ref('dim_campaign_steps') }}
+    group by campaign_id
 
 ),
 
@@ -73,14 +45,18 @@ final as (
         executions.first_event_at,
         executions.last_event_at,
         executions.messages_attempted,
-        coalesce(step_statuses.steps_reached, 0) as steps_reached,
-        step_statuses.step_statuses,
+        coalesce(step_lists.steps_reached, 0) as steps_reached,
+        {{ step_statuses_in_flow_order(
+            'step_lists.steps', 'campaign_step_orders.step_orders'
+        ) }} as step_statuses,
         executions.is_test,
         executions.is_internal_contact,
         executions.is_excluded
     from executions
-    left join step_statuses
-        on executions.execution_id = step_statuses.execution_id
+    left join step_lists
+        on executions.execution_id = step_lists.execution_id
+    left join campaign_step_orders
+        on executions.campaign_id = campaign_step_orders.campaign_id
 
 )
 
