@@ -2,10 +2,12 @@
 """Set up the project's virtual environment from the lock file, then run a task.
 
     python3 dev.py demo    # set up, then generate + run + publish a sample landing zone
-    python3 dev.py test    # set up, then lint, dbt parse and the whole pytest suite
+    python3 dev.py test    # set up (with the Spark extra), then lint and the whole pytest suite
 
-Needs only Python 3.11. The environment lives in `.venv/`; it is reinstalled when
-`requirements.lock` or `pyproject.toml` changed since the last setup.
+Needs only Python 3.11 (and Java 17 for the Spark tests). The environment lives in `.venv/`;
+it is reinstalled when a lock file or `pyproject.toml` changed since the last setup. The demo
+installs `requirements.lock` only; the tests add `requirements-spark.lock`, the Spark engine's
+extra, so that they run the pipeline on Spark too.
 """
 
 from __future__ import annotations
@@ -28,25 +30,33 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
 
 
-def _fingerprint() -> str:
+LOCKS = ("requirements.lock",)
+SPARK_LOCKS = (*LOCKS, "requirements-spark.lock")
+
+
+def _fingerprint(locks: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for name in ("requirements.lock", "pyproject.toml"):
-        digest.update((ROOT / name).read_bytes())
+    for name in (*locks, "pyproject.toml"):
+        digest.update(name.encode() + (ROOT / name).read_bytes())
     return digest.hexdigest()
 
 
-def setup() -> None:
-    """Create `.venv` and install the locked dependencies and the project (editable)."""
+def setup(locks: tuple[str, ...] = LOCKS) -> None:
+    """Create `.venv` and install the locked dependencies and the project (editable).
+
+    An environment set up with more locks (the tests') serves a task that needs fewer.
+    """
     if sys.version_info[:2] != (3, 11):
         sys.exit(f"Python 3.11 is required, this is {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
-    if STAMP.exists() and STAMP.read_text() == _fingerprint():
+    installed = STAMP.read_text() if STAMP.exists() else ""
+    if installed in {_fingerprint(locks), _fingerprint(SPARK_LOCKS)}:
         return
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run(*pip, "-r", "requirements.lock")
+    _run(*pip, *(arg for lock in locks for arg in ("-r", lock)))
     _run(*pip, "--no-deps", "-e", ".")
-    STAMP.write_text(_fingerprint())
+    STAMP.write_text(_fingerprint(locks))
 
 
 def test(extra: list[str]) -> None:
@@ -72,5 +82,5 @@ TASKS = {"demo": demo, "test": test}
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(TASKS)}}} [args...]")
-    setup()
+    setup(SPARK_LOCKS if sys.argv[1] == "test" else LOCKS)
     TASKS[sys.argv[1]](sys.argv[2:])

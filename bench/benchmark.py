@@ -147,7 +147,7 @@ def _run(
 
 def _report(args: argparse.Namespace, runs: list[Measured], baselines: list[str]) -> None:
     print(
-        f"## {args.sends_per_day:,} sends a day, {args.days} days of history "
+        f"## {args.engine}: {args.sends_per_day:,} sends a day, {args.days} days of history "
         f"(DuckDB memory_limit {args.memory_limit}, {args.threads} threads, "
         f"{os.cpu_count()} cores)\n"
     )
@@ -183,10 +183,18 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--dir", type=Path, default=Path("bench/out"))
     parser.add_argument("--keep-landing", action="store_true", help="reuse bench/out/landing")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="the engine dbt builds on (Spark: pyspark in local mode; the spark extra)",
+    )
     args = parser.parse_args()
 
     root = args.dir.resolve()
-    landing, warehouse = root / "landing", root / "warehouse"
+    landing = root / "landing"
+    # Each engine its own warehouse, so both can be measured on one landing zone.
+    warehouse = root / ("warehouse" if args.engine == "duckdb" else f"warehouse-{args.engine}")
     shutil.rmtree(warehouse, ignore_errors=True)
     total_days = 2 * args.days + 1 if args.double_history else args.days + 1
     if not (args.keep_landing and landing.is_dir()):
@@ -198,6 +206,7 @@ def main() -> int:
         **os.environ,
         "CW_DUCKDB_MEMORY_LIMIT": args.memory_limit,
         "CW_DUCKDB_THREADS": str(args.threads),
+        "CW_ENGINE": args.engine,
     }
     env.pop("DAGSTER_HOME", None)
     day = args.start + timedelta(days=args.days)  # the night N+1

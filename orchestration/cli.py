@@ -9,6 +9,7 @@ failure prints one line saying why and where the full log is; never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import signal
 import sys
@@ -196,6 +197,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     warehouse = _set_locations(args.landing, args.warehouse)
+    if args.engine:
+        os.environ[paths.ENGINE_ENV] = args.engine
+    try:
+        engine = paths.engine()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if engine == "spark" and importlib.util.find_spec("pyspark") is None:
+        print(
+            "the Spark engine needs its optional extra: "
+            "pip install -r requirements-spark.lock (or .[spark])",
+            file=sys.stderr,
+        )
+        return 2
     log_file = _log_file(warehouse, args.start, args.end)
     try:
         check_landing_root(paths.landing_dir())
@@ -314,6 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", required=True, type=date.fromisoformat)
     run.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
     run.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    run.add_argument(
+        "--engine",
+        choices=paths.ENGINES,
+        help=f"the engine dbt builds the models on (default ${paths.ENGINE_ENV}, else duckdb)",
+    )
     run.add_argument(
         "--allow-empty-days",
         action="store_true",

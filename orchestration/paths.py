@@ -21,6 +21,9 @@ DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt
 
 LANDING_ENV = "CW_LANDING_DIR"
 WAREHOUSE_ENV = "CW_WAREHOUSE_DIR"
+ENGINE_ENV = "CW_ENGINE"
+# The engines the dbt project runs on: DuckDB in-process (the default), or Spark.
+ENGINES = ("duckdb", "spark")
 
 
 def landing_dir() -> Path:
@@ -33,9 +36,33 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, "data/warehouse")).resolve()
 
 
-def working_db(warehouse: Path) -> Path:
-    """The read-write working database: every dbt model."""
+def engine(configured: str = "") -> str:
+    """The engine dbt builds the models on: `configured`, else `$CW_ENGINE`, else `duckdb`."""
+    chosen = (configured or os.environ.get(ENGINE_ENV, "")).strip().lower() or "duckdb"
+    if chosen not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}={chosen!r}: the engine is one of {', '.join(ENGINES)}")
+    return chosen
+
+
+def working_db(warehouse: Path, engine: str = "duckdb") -> Path:
+    """The DuckDB database the checks and the publication read the models from.
+
+    On DuckDB it is the read-write working database that holds every dbt model. On Spark it
+    holds only views over the Parquet files of Spark's tables (`lib/spark_catalog.py`).
+    """
+    if engine == "spark":
+        return spark_dir(warehouse) / "catalog.duckdb"
     return warehouse / "warehouse.duckdb"
+
+
+def spark_dir(warehouse: Path) -> Path:
+    """What the Spark engine keeps: its tables' files, the local metastore, the catalog."""
+    return warehouse / "spark"
+
+
+def spark_tables_dir(warehouse: Path) -> Path:
+    """Spark's `spark.sql.warehouse.dir`: one folder `<schema>.db/<table>` per table."""
+    return spark_dir(warehouse) / "tables"
 
 
 def raw_dir(warehouse: Path) -> Path:
@@ -73,6 +100,9 @@ def logs_dir(warehouse: Path) -> Path:
     return warehouse / "logs"
 
 
-def models_state(warehouse: Path) -> Path:
-    """The as-of date the dbt models were last built as of (`lib/models_state.py`)."""
+def models_state(warehouse: Path, engine: str = "duckdb") -> Path:
+    """The as-of date the dbt models were last built as of (`lib/models_state.py`); each
+    engine keeps its own models, so each has its own."""
+    if engine == "spark":
+        return spark_dir(warehouse) / "models_as_of"
     return warehouse / "models_as_of"

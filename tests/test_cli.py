@@ -13,8 +13,9 @@ from orchestration.lib.ingest import ingest_partition
 from orchestration.lib.sources import SOURCES
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CW_", "DAGSTER_"))}
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args],
         capture_output=True,
@@ -40,6 +41,21 @@ def test_run_refuses_dates_before_the_first_partition_in_one_line(tmp_path: Path
     assert result.stderr.strip() == (
         "arrival dates start at 2024-01-01: 2023-12-31 is before the first partition"
     )
+
+
+def test_run_refuses_an_unknown_engine_from_the_environment_by_name(tmp_path: Path) -> None:
+    result = _cli(
+        "run",
+        "--start",
+        "2024-01-01",
+        "--end",
+        "2024-01-01",
+        "--warehouse",
+        str(tmp_path),
+        CW_ENGINE="postgres",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "CW_ENGINE='postgres': the engine is one of duckdb, spark"
 
 
 def test_run_refuses_a_day_that_has_not_ended(tmp_path: Path) -> None:

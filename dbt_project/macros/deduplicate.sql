@@ -9,9 +9,11 @@
 
 {#
     ANSI window function in a derived table. Adapters without `qualify` keep the helper column
-    `_dedup_row_number` (always 1) in the result.
+    `_dedup_row_number_<hash>` (always 1) in the result; its name is unique to the call, so a
+    relation deduplicated twice (a CTE over a deduplicated CTE) holds two different ones.
 #}
 {% macro default__deduplicate(relation, partition_by, order_by) -%}
+    {%- set helper = '_dedup_row_number_' ~ local_md5(relation ~ '|' ~ partition_by ~ '|' ~ order_by)[:8] -%}
     select ranked.*
     from (
         select
@@ -19,10 +21,10 @@
             row_number() over (
                 partition by {{ partition_by }}
                 order by {{ order_by }}
-            ) as _dedup_row_number
+            ) as {{ helper }}
         from {{ relation }} as candidates
     ) as ranked
-    where ranked._dedup_row_number = 1
+    where ranked.{{ helper }} = 1
 {%- endmacro %}
 
 {% macro duckdb__deduplicate(relation, partition_by, order_by) -%}

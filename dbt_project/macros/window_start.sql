@@ -7,6 +7,11 @@
     refresh. Validated as a plain date before it reaches SQL text.
 #}
 {% macro window_start() -%}
+    cast('{{ window_start_date() }}' as date)
+{%- endmacro %}
+
+{# The same first arrival date, as the string YYYY-MM-DD (for Jinja that compares dates). #}
+{% macro window_start_date() -%}
     {%- set configured = var('window_start', none) -%}
     {%- if configured is none or configured | string | trim == '' -%}
         {%- set configured = env_var('CW_WINDOW_START', '') -%}
@@ -17,5 +22,5 @@
             "window_start must be a date YYYY-MM-DD, got: " ~ window_start_date
         ) }}
     {%- endif -%}
-    cast('{{ window_start_date }}' as date)
+    {{ return(window_start_date) }}
 {%- endmacro %}

@@ -11,6 +11,7 @@ project on every call.
 
 import fcntl
 import os
+import shlex
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -26,6 +27,7 @@ from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.models_state import read_models_state, write_models_state
 from orchestration.lib.readers import literal_path
+from orchestration.lib.spark_catalog import refresh_catalog
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
 os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
@@ -110,15 +112,43 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, str]:
     """What profiles.yml and the models read: the database, the raw layer, the as-of and
-    DuckDB's limits."""
+    DuckDB's limits; on Spark, where a local session keeps its tables."""
+    spark = paths.spark_dir(warehouse.warehouse)
     return {
-        "CW_WAREHOUSE_DB": str(warehouse.working_db),
+        "CW_WAREHOUSE_DB": str(paths.working_db(warehouse.warehouse)),
         # Pasted by the sources into a SQL string that is also a glob: escaped for both,
         # and a `$` would start a template field.
         "CW_RAW_DIR": literal_path(warehouse.raw).replace("'", "''").replace("$", "$$"),
+        # The same folder for Spark's views (macros/register_raw_sources.sql); a cluster
+        # reads it where the raw layer is synced or mounted (README, "Running on Spark").
+        "CW_RAW_LOCATION": os.environ.get("CW_RAW_LOCATION", str(warehouse.raw)),
         "CW_AS_OF": as_of_date,
         **warehouse.duckdb_settings.environment(),
+        # A cluster's own settings win (README, "Running on Spark").
+        "CW_SPARK_TABLES_DIR": os.environ.get(
+            "CW_SPARK_TABLES_DIR", str(paths.spark_tables_dir(warehouse.warehouse))
+        ),
+        "CW_SPARK_METASTORE_DIR": str(spark / "metastore_db"),
+        # A local session's JVM starts inside dbt: its memory, and Derby's log beside the
+        # metastore instead of in the working directory.
+        "PYSPARK_SUBMIT_ARGS": os.environ.get(
+            "PYSPARK_SUBMIT_ARGS",
+            shlex.join(
+                [
+                    "--driver-memory",
+                    os.environ.get("CW_SPARK_DRIVER_MEMORY", "4g"),
+                    "--driver-java-options",
+                    f"-Dderby.system.home={spark}",
+                    "pyspark-shell",
+                ]
+            ),
+        ),
     }
+
+
+def spark_tables_dir(warehouse: WarehouseResource) -> Path:
+    """Where Spark keeps the models' tables, as the catalog reads them."""
+    return Path(dbt_environment(warehouse, "")["CW_SPARK_TABLES_DIR"])
 
 
 class DbtBuildConfig(dg.Config):
@@ -148,15 +178,20 @@ def campaign_dbt_models(
     """`dbt build` (seeds, models, data tests) as of the latest arrival date ingested,
     recomputing only the window of arrival dates this run changed (`window_start()`)."""
     as_of = run_as_of(context.run.tags, warehouse.latest_arrival_date)
-    state = paths.models_state(warehouse.warehouse)
+    state = warehouse.models_state
+    engine = warehouse.engine
     window = None if config.full_refresh else build_window_start(context.run.tags, state)
     context.log.info(
-        f"dbt build as of {as_of} 00:00 UTC, "
+        f"dbt build on {engine} as of {as_of} 00:00 UTC, "
         + (f"recomputing arrival dates from {window}" if window else "rebuilding everything")
     )
-    target = Path(warehouse.warehouse) / "dbt_target"
+    # Each engine parses for its own target: separate folders keep both partial parses.
+    target = paths.spark_dir(warehouse.warehouse) if engine == "spark" else warehouse.warehouse
+    target = target / "dbt_target"
     # Unit tests check the SQL, not the data: CI runs them once (tests/dbt), not every run.
     args = ["build", "--exclude-resource-type", "unit_test"]
+    if engine == "spark":
+        args += ["--target", "spark"]
     if config.full_refresh:
         args.append("--full-refresh")
     environment = {
@@ -165,6 +200,11 @@ def campaign_dbt_models(
     }
     with _environment(environment):
         yield from dbt.cli(args, context=context, target_path=target).stream()
+    if engine == "spark":
+        views = refresh_catalog(
+            warehouse.working_db, spark_tables_dir(warehouse), warehouse.duckdb_settings
+        )
+        context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
     write_models_state(state, as_of)
 
 

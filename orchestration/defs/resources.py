@@ -35,6 +35,11 @@ class WarehouseResource(dg.ConfigurableResource):
 
     landing_dir: str = ""
     warehouse_dir: str = ""
+    engine_name: str = Field(
+        default="",
+        description="The engine dbt builds on: `duckdb` or `spark` (default: `$CW_ENGINE`, "
+        "else `duckdb`).",
+    )
     memory_limit: str = Field(
         default="", description="DuckDB's memory limit, e.g. `8GB` (default: half the machine)."
     )
@@ -63,8 +68,17 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.warehouse_dir).resolve() if self.warehouse_dir else paths.warehouse_dir()
 
     @property
+    def engine(self) -> str:
+        return paths.engine(self.engine_name)
+
+    @property
     def working_db(self) -> Path:
-        return paths.working_db(self.warehouse)
+        """The DuckDB database the checks and the publication read the models from."""
+        return paths.working_db(self.warehouse, self.engine)
+
+    @property
+    def models_state(self) -> Path:
+        return paths.models_state(self.warehouse, self.engine)
 
     @property
     def raw(self) -> Path:

@@ -11,12 +11,14 @@
     keeps what it had stored for them, so that a row removed by a corrected re-ingest of a past
     day still marks the execution it used to touch (int_executions_affected recomputes it, and
     the removal reaches the facts). A stale row costs one execution's recomputation, never a
-    wrong number.
+    wrong number. Its window rows are read back before they are replaced, so Spark must not
+    drop them first (keep_window_partitions, macros/clear_window_partitions.sql).
 #}
 {{ config(
     materialized='incremental',
     partition_by='arrival_date',
     overwrite_window_column='arrival_date',
+    keep_window_partitions=true,
 ) }}
 
 with
