@@ -135,11 +135,8 @@ def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 # Runs several `campaign-warehouse` commands one after another in one process, as a scheduler
 # starting nightly runs would, without paying the imports each time; prints each outcome.
 # The terminal of each run is caught at the file-descriptor level, as a terminal would be.
-# A `-c` script's __main__ has no file, which pyspark's connect module (imported by Great
-# Expectations when pyspark is installed) takes for a doctest run and exits the process: name one.
 _DRIVER = """
 import json, os, sys, tempfile
-sys.modules["__main__"].__file__ = "run_many"
 from orchestration.cli import main
 
 outcomes = []
