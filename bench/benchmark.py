@@ -17,6 +17,9 @@ step records: ingest (the ten raw assets), dbt, the Great Expectations and raw c
 publication. Peak memory is the largest resident set of the run's process tree (the
 pipeline or the dbt child it starts), from wait4. Output is Markdown on stdout.
 
+`--engine spark` measures the same runs with dbt on Spark (the spark extra), in a warehouse
+of its own beside the DuckDB one, so that `--keep-landing` compares both on one landing zone.
+
 The landing zone is generated in chunks of days, each its own simulation with its own seed,
 so that generating 1 M sends a day for a month fits in memory.
 """
