@@ -124,10 +124,7 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
         "CW_RAW_LOCATION": os.environ.get("CW_RAW_LOCATION", str(warehouse.raw)),
         "CW_AS_OF": as_of_date,
         **warehouse.duckdb_settings.environment(),
-        # A cluster's own settings win (README, "Running on Spark").
-        "CW_SPARK_TABLES_DIR": os.environ.get(
-            "CW_SPARK_TABLES_DIR", str(paths.spark_tables_dir(warehouse.warehouse))
-        ),
+        "CW_SPARK_TABLES_DIR": str(spark_tables_dir(warehouse)),
         "CW_SPARK_METASTORE_DIR": str(spark / "metastore_db"),
         # A local session's JVM starts inside dbt: its memory, and Derby's log beside the
         # metastore instead of in the working directory.
@@ -147,8 +144,10 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
 
 
 def spark_tables_dir(warehouse: WarehouseResource) -> Path:
-    """Where Spark keeps the models' tables, as the catalog reads them."""
-    return Path(dbt_environment(warehouse, "")["CW_SPARK_TABLES_DIR"])
+    """Where Spark keeps the models' tables, as the profile and the catalog both need it: a
+    cluster's own (`$CW_SPARK_TABLES_DIR`, README "Running on Spark"), else the warehouse's."""
+    configured = os.environ.get("CW_SPARK_TABLES_DIR")
+    return Path(configured) if configured else paths.spark_tables_dir(warehouse.warehouse)
 
 
 class DbtBuildConfig(dg.Config):
@@ -186,8 +185,8 @@ def campaign_dbt_models(
         + (f"recomputing arrival dates from {window}" if window else "rebuilding everything")
     )
     # Each engine parses for its own target: separate folders keep both partial parses.
-    target = paths.spark_dir(warehouse.warehouse) if engine == "spark" else warehouse.warehouse
-    target = target / "dbt_target"
+    home = paths.spark_dir(warehouse.warehouse) if engine == "spark" else warehouse.warehouse
+    target = home / "dbt_target"
     # Unit tests check the SQL, not the data: CI runs them once (tests/dbt), not every run.
     args = ["build", "--exclude-resource-type", "unit_test"]
     if engine == "spark":

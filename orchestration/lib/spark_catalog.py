@@ -6,9 +6,10 @@ publication read the models through DuckDB on either engine; for Spark they read
 catalog, a small DuckDB file of views over those folders, so that neither copies anything
 nor knows which engine built the models.
 
-Spark writes its timestamps as instants (`TIMESTAMP WITH TIME ZONE` to DuckDB); the views
-give them back as the naive UTC timestamps the DuckDB engine builds, so both engines publish
-the same types of column for them.
+The profile makes Spark's `timestamp` a naive one (TIMESTAMP_NTZ), as on DuckDB. A column that
+is an instant all the same (Spark's TIMESTAMP, e.g. on a cluster whose server lacks that
+setting) reads as `TIMESTAMP WITH TIME ZONE`; the views give it back as naive UTC, so both
+engines publish the same type for it.
 """
 
 from __future__ import annotations
