@@ -167,37 +167,64 @@ staged_rows as (
 
 ),
 
+{#
+    A key is an orphan when it is set and its dimension does not know it. Written as left
+    joins to the known keys, not as "not in (subquery)": under "or", Spark plans a null-aware
+    "not in" as a nested-loop join of every row with every key.
+#}
 orphan_rows as (
 
-    select 'contacts' as source_name, _arrival_date as arrival_date from contacts
-    where workspace_id not in (select workspace_id from known_workspaces)
+    select 'contacts' as source_name, contacts._arrival_date as arrival_date
+    from contacts
+    left join known_workspaces
+        on contacts.workspace_id = known_workspaces.workspace_id
+    where contacts.workspace_id is not null and known_workspaces.workspace_id is null
 
     union all
 
-    select 'senders', _arrival_date from senders
-    where workspace_id not in (select workspace_id from known_workspaces)
+    select 'senders', senders._arrival_date
+    from senders
+    left join known_workspaces
+        on senders.workspace_id = known_workspaces.workspace_id
+    where senders.workspace_id is not null and known_workspaces.workspace_id is null
 
     union all
 
-    select 'campaigns', _arrival_date from campaigns
-    where workspace_id not in (select workspace_id from known_workspaces)
+    select 'campaigns', campaigns._arrival_date
+    from campaigns
+    left join known_workspaces
+        on campaigns.workspace_id = known_workspaces.workspace_id
+    where campaigns.workspace_id is not null and known_workspaces.workspace_id is null
 
     union all
 
-    select 'campaign_steps', _arrival_date from campaign_steps
-    where campaign_id not in (select campaign_id from known_campaigns)
+    select 'campaign_steps', campaign_steps._arrival_date
+    from campaign_steps
+    left join known_campaigns
+        on campaign_steps.campaign_id = known_campaigns.campaign_id
+    where campaign_steps.campaign_id is not null and known_campaigns.campaign_id is null
 
     union all
 
-    select 'executions', _arrival_date from execution_events
-    where campaign_id not in (select campaign_id from known_campaigns)
-        or contact_id not in (select contact_id from known_contacts)
+    select 'executions', execution_events._arrival_date
+    from execution_events
+    left join known_campaigns
+        on execution_events.campaign_id = known_campaigns.campaign_id
+    left join known_contacts
+        on execution_events.contact_id = known_contacts.contact_id
+    where (execution_events.campaign_id is not null and known_campaigns.campaign_id is null)
+        or (execution_events.contact_id is not null and known_contacts.contact_id is null)
 
     union all
 
-    select 'sends', _arrival_date from sends
-    where campaign_id not in (select campaign_id from known_campaigns)
-        or contact_id not in (select contact_id from known_contacts)
+    select 'sends', sends._arrival_date
+    from sends
+    left join known_campaigns
+        on sends.campaign_id = known_campaigns.campaign_id
+    left join known_contacts
+        on sends.contact_id = known_contacts.contact_id
+    where (sends.campaign_id is not null and known_campaigns.campaign_id is null)
+        or (sends.contact_id is not null and known_contacts.contact_id is null)
 
     union all
 
@@ -206,21 +233,31 @@ orphan_rows as (
 
     union all
 
-    select 'engagements', engagements._arrival_date from engagements
+    select 'engagements', engagements._arrival_date
+    from engagements
     inner join engagement_facts
         on engagements.engagement_id = engagement_facts.engagement_id
+    left join known_campaigns
+        on engagements.campaign_id = known_campaigns.campaign_id
+    left join known_contacts
+        on engagements.contact_id = known_contacts.contact_id
     where (engagements.message_id is not null and not engagement_facts.is_known_message)
-        or engagements.campaign_id not in (select campaign_id from known_campaigns)
-        or engagements.contact_id not in (select contact_id from known_contacts)
+        or (engagements.campaign_id is not null and known_campaigns.campaign_id is null)
+        or (engagements.contact_id is not null and known_contacts.contact_id is null)
 
     union all
 
-    select 'conversions', _arrival_date from conversions
-    where contact_id not in (select contact_id from known_contacts)
-        or (message_id is not null
-            and message_id not in (select messages.message_id from messages))
-        or (campaign_id is not null
-            and campaign_id not in (select campaign_id from known_campaigns))
+    select 'conversions', conversions._arrival_date
+    from conversions
+    left join known_contacts
+        on conversions.contact_id = known_contacts.contact_id
+    left join messages
+        on conversions.message_id = messages.message_id
+    left join known_campaigns
+        on conversions.campaign_id = known_campaigns.campaign_id
+    where (conversions.contact_id is not null and known_contacts.contact_id is null)
+        or (conversions.message_id is not null and messages.message_id is null)
+        or (conversions.campaign_id is not null and known_campaigns.campaign_id is null)
 
 ),
 
