@@ -15,7 +15,7 @@ from orchestration import paths
 from orchestration.defs.dbt import campaign_dbt_models, dbt_project
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
-from orchestration.lib.publish import publish_marts
+from orchestration.lib.publish import TableDoc, publish_marts
 
 MART_KEYS: list[dg.AssetKey] = sorted(
     (key for key in campaign_dbt_models.keys if key.path[-1].startswith("mart_")),
@@ -44,6 +44,26 @@ def mart_grains(manifest: Mapping[str, Any]) -> dict[str, list[str]]:
     return grains
 
 
+def mart_docs(manifest: Mapping[str, Any]) -> dict[str, TableDoc]:
+    """Each model's dbt description and its columns' ({model: TableDoc}), on one line each."""
+    return {
+        node["name"]: TableDoc(
+            description=_one_line(node.get("description")),
+            columns={
+                name: _one_line(column.get("description"))
+                for name, column in (node.get("columns") or {}).items()
+            },
+        )
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+
+
+def _one_line(text: str | None) -> str:
+    # yml descriptions are folded or literal blocks; a catalogue shows one paragraph.
+    return " ".join((text or "").split())
+
+
 @dg.asset(
     key=["serving", "marts"],
     deps=MART_KEYS,
@@ -61,6 +81,7 @@ def serving_marts(
             warehouse.working_db,
             warehouse.warehouse,
             grains=mart_grains(dbt_project_manifest()),
+            docs=mart_docs(dbt_project_manifest()),
             settings=warehouse.duckdb_settings,
         )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")

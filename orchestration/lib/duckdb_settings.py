@@ -11,6 +11,7 @@ broke every connection opened after the first spill.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +69,15 @@ def resolve_settings(
 
 
 def connect(
-    settings: DuckDBSettings, database: str = ":memory:", **kwargs: bool
+    settings: DuckDBSettings,
+    database: str = ":memory:",
+    *,
+    extra_config: Mapping[str, str] | None = None,
+    **kwargs: bool,
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the settings, in UTC."""
+    """A DuckDB connection with the settings (and any `extra_config`), in UTC."""
     settings.temp_directory.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(database, config=settings.config(), **kwargs)
+    conn = duckdb.connect(database, config={**settings.config(), **(extra_config or {})}, **kwargs)
     # The time zone needs ICU, which is not loaded yet when the connection is configured.
     conn.execute("set TimeZone = 'UTC'")
     return conn

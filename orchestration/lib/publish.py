@@ -16,6 +16,9 @@ their next connection. Builds other than `current` and `previous` (those of an i
 publication included) are deleted by the next publication.
 
 Rows are written in the order of each mart's grain, so identical marts give identical bytes.
+The serving file is written in DuckDB's storage format of v1.0.0, which every client from 1.0
+on opens (BI tools and drivers ship 1.1 to 1.5 today; 2.0's own format opens only in 2.0), and
+each table and column carries its dbt description as a comment, for the catalogue of a BI tool.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +44,17 @@ SERVING_SCHEMA = "marts"
 _WORKING_ALIAS = "working"
 _SERVING_FILE = "serving.duckdb"
 _PARQUET_FOLDER = "parquet"
+# The oldest storage format DuckDB 2.0 writes: clients 1.0 and later read it. Writing 2.0's
+# own format made the file unreadable to every 1.x client ("version number 999").
+SERVING_STORAGE_VERSION = "v1.0.0"
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    """What a mart's documentation says: of the table, and of each column by name."""
+
+    description: str = ""
+    columns: Mapping[str, str] = field(default_factory=dict)
 
 
 def publish_marts(
@@ -49,12 +64,14 @@ def publish_marts(
     prefix: str = "mart_",
     *,
     grains: Mapping[str, Sequence[str]] | None = None,
+    docs: Mapping[str, TableDoc] | None = None,
     settings: DuckDBSettings | None = None,
 ) -> list[str]:
     """Copy every `<schema>.<prefix>*` table of `working_db` into a new build and publish it.
 
     `grains` gives the columns that identify a row of each mart, which order its rows (a
-    mart without one is ordered by all its columns). Returns the published marts' names,
+    mart without one is ordered by all its columns); `docs` the comments of its table and
+    columns (what is not documented gets no comment). Returns the published marts' names,
     sorted. The working database is only read. Raises `PipelineError`, leaving the published
     build as it was, when any step fails or no mart matches.
     """
@@ -67,7 +84,7 @@ def publish_marts(
     build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     (build / _PARQUET_FOLDER).mkdir(parents=True)
     try:
-        marts = _write_build(build, working_db, schema, prefix, grains or {}, settings)
+        marts = _write_build(build, working_db, schema, prefix, grains or {}, docs or {}, settings)
         failpoint("publish.before_swap")
         _swap_current(published, build)
     except BaseException:
@@ -85,14 +102,20 @@ def _write_build(
     schema: str,
     prefix: str,
     grains: Mapping[str, Sequence[str]],
+    docs: Mapping[str, TableDoc],
     settings: DuckDBSettings,
 ) -> list[str]:
     serving = build / _SERVING_FILE
     try:
-        connection = connect(settings, str(serving))
+        connection = connect(
+            settings,
+            str(serving),
+            extra_config={"storage_compatibility_version": SERVING_STORAGE_VERSION},
+        )
         try:
             failpoint("publish.write_serving")
             marts = _copy_marts(connection, working_db, schema, prefix, grains)
+            _comment_marts(connection, marts, docs)
         finally:
             # Closing checkpoints the write-ahead log into the file, so the file is whole.
             connection.close()
@@ -153,6 +176,41 @@ def _copy_marts(
         )
     connection.execute(f"detach {quote_ident(_WORKING_ALIAS)}")
     return [mart for mart, _ in rows]
+
+
+def _comment_marts(
+    connection: duckdb.DuckDBPyConnection, marts: Sequence[str], docs: Mapping[str, TableDoc]
+) -> None:
+    """Give each published table and column its documentation as a comment.
+
+    `comment on` takes no bind parameter, so the text goes in as a quoted literal; it comes
+    from the project's own dbt yml, never from a data file.
+    """
+    for mart in marts:
+        doc = docs.get(mart)
+        if doc is None:
+            continue
+        table = f"{SERVING_SCHEMA}.{quote_ident(mart)}"
+        if doc.description:
+            connection.execute(f"comment on table {table} is {quote_literal(doc.description)}")
+        columns = {
+            name
+            for (name,) in connection.execute(
+                "select column_name from duckdb_columns() "
+                "where database_name = current_database() and schema_name = ? and table_name = ?",
+                [SERVING_SCHEMA, mart],
+            ).fetchall()
+        }
+        for column, text in doc.columns.items():
+            if column in columns and text:
+                connection.execute(
+                    f"comment on column {table}.{quote_ident(column)} is {quote_literal(text)}"
+                )
+
+
+def quote_literal(text: str) -> str:
+    """A SQL string literal of `text`."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _swap_current(published: Path, build: Path) -> None:

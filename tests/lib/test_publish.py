@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.errors import PipelineError
-from orchestration.lib.publish import publish_marts
+from orchestration.lib.publish import TableDoc, publish_marts
 
 # Stands for a BI tool: opens the serving file read-only, reads, waits, reads again.
 READER = textwrap.dedent(
@@ -259,3 +259,64 @@ def test_a_warehouse_published_as_plain_files_moves_to_builds(
     publish_marts(working, warehouse)
     assert [p.name for p in (warehouse / "published").iterdir() if p.name.startswith("old-")] == []
     assert _leftovers(warehouse) == []
+
+
+def test_serving_is_written_in_the_storage_format_of_duckdb_1_0(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    working = _working_db(tmp_path / "working.duckdb", 2, "v1")
+    publish_marts(working, warehouse, settings=DuckDBSettings("1GB", 2, warehouse / "tmp"))
+
+    serving = warehouse / "serving.duckdb"
+    # The file header's version number: 64 is the format of DuckDB 1.0 to 1.1, which every
+    # later client reads; DuckDB 2.0's default (999) opens in no 1.x client.
+    header = serving.read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert int.from_bytes(header[12:20], "little") == 64
+    with duckdb.connect(str(serving), read_only=True) as connection:
+        tags = connection.execute(
+            "select tags from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
+    assert tags == ({"storage_version": "v1.0.0+"},)
+
+
+def test_documentation_becomes_table_and_column_comments(tmp_path: Path, warehouse: Path) -> None:
+    working = _working_db(tmp_path / "working.duckdb", 2, "v1")
+    docs = {
+        "mart_a": TableDoc(
+            "One row per thing, the user's view.",
+            {"id": "The thing's id.", "rate": "A share; it's 0 when nothing was sent."},
+        ),
+        "mart_b's": TableDoc("", {"contacts": "Contacts."}),
+        "mart_unpublished": TableDoc("Not in the working database.", {"x": "x"}),
+    }
+    publish_marts(
+        working, warehouse, docs=docs, settings=DuckDBSettings("1GB", 2, warehouse / "tmp")
+    )
+
+    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as connection:
+        tables = dict(
+            connection.execute(
+                "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        )
+        columns = {
+            (table, column): comment
+            for table, column, comment in connection.execute(
+                "select table_name, column_name, comment from duckdb_columns() "
+                "where schema_name = 'marts'"
+            ).fetchall()
+        }
+    assert tables == {
+        "mart_a": "One row per thing, the user's view.",
+        "mart_b's": None,
+        "mart_view": None,
+    }
+    assert columns == {
+        ("mart_a", "id"): "The thing's id.",
+        ("mart_a", "label"): None,
+        ("mart_a", "rate"): "A share; it's 0 when nothing was sent.",
+        ("mart_b's", "campaign_id"): None,
+        ("mart_b's", "contacts"): "Contacts.",
+        ("mart_view", "id"): None,
+    }
