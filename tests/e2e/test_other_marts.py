@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.e2e.scenario import HANDLES
+from tests.e2e.scenario import CAMPAIGN_NAME, HANDLES
 
 pytestmark = pytest.mark.slow
 
@@ -698,3 +698,41 @@ def test_data_quality_per_source_and_arrival_date(warehouse: Path) -> None:
         assert {
             k: r["unknown_error_codes"] for k, r in actual.items() if r["unknown_error_codes"]
         } == {("delivery_reports", "2025-01-15"): 1}
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+CAMPAIGN_GRAIN_MARTS = (
+    "mart_campaign_summary",
+    "mart_campaign_daily",
+    "mart_campaign_weekly",
+    "mart_campaign_monthly",
+    "mart_campaign_step_funnel",
+    "mart_campaign_branches",
+    "mart_failure_reasons",
+    "mart_link_clicks",
+    "mart_response_buttons",
+    "mart_campaign_revenue",
+    "mart_execution_history",
+)
+LABEL_COLUMNS = ("campaign_name", "channel", "workspace_id", "workspace_name")
+# The current values of the scenario's campaigns (c1 changes status, never its name).
+LABELS = {
+    "c1": (CAMPAIGN_NAME, "whatsapp", "w1", "Acme"),
+    "c2": ("SMS promo", "sms", "w2", "Westco"),
+    "c3": ("IG drop", "instagram_dm", "w1", "Acme"),
+    "c8": ("New Year SMS", "sms", "w2", "Westco"),
+}
+
+
+@pytest.mark.parametrize("mart", CAMPAIGN_GRAIN_MARTS)
+def test_every_campaign_grain_mart_carries_the_campaigns_labels(warehouse: Path, mart: str) -> None:
+    rows = _rows(warehouse, mart)
+    assert rows, mart
+    labels = {r["campaign_id"]: tuple(r[c] for c in LABEL_COLUMNS) for r in rows}
+    # Every row of a campaign carries the same labels, those of its current version.
+    assert len({(r["campaign_id"], *(r[c] for c in LABEL_COLUMNS)) for r in rows}) == len(labels)
+    assert {c: labels[c] for c in labels.keys() & LABELS} == {
+        c: LABELS[c] for c in labels.keys() & LABELS
+    }
+    assert labels.keys() & LABELS, f"{mart} has none of the scenario's labelled campaigns"

@@ -59,10 +59,20 @@ branches as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
         branches.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
         branches.step_id,
         branches.branch_label,
         flow_branches.next_step_id,
@@ -78,6 +88,8 @@ final as (
         on branches.campaign_id = taken_branches.campaign_id
         and branches.step_id = taken_branches.step_id
         and branches.branch_label = taken_branches.branch_label
+    left join campaign_labels
+        on branches.campaign_id = campaign_labels.campaign_id
 
 )
 

@@ -11,16 +11,27 @@ events as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 periods as (
 
     select
-        workspace_id,
-        campaign_id,
-        reporting_timezone,
-        event_date as activity_date,
-        metric,
-        quantity
+        events.workspace_id,
+        campaign_labels.workspace_name,
+        events.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        events.reporting_timezone,
+        events.event_date as activity_date,
+        events.metric,
+        events.quantity
     from events
+    left join campaign_labels
+        on events.campaign_id = campaign_labels.campaign_id
 
 ),
 
@@ -28,12 +39,17 @@ final as (
 
     select
         workspace_id,
+        workspace_name,
         campaign_id,
+        campaign_name,
+        channel,
         activity_date,
         reporting_timezone,
         {{ campaign_metric_sums() }}
     from periods
-    group by workspace_id, campaign_id, activity_date, reporting_timezone
+    group by
+        workspace_id, workspace_name, campaign_id, campaign_name, channel, activity_date,
+        reporting_timezone
 
 )
 

@@ -29,16 +29,34 @@ counted_conversions as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
-        attributed_campaign_id as campaign_id,
-        currency,
+        counted_conversions.attributed_campaign_id as campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_conversions.currency,
         count(*) as conversions,
-        count(revenue) as conversions_with_revenue,
-        cast(sum(revenue) as decimal(18, 4)) as revenue
+        count(counted_conversions.revenue) as conversions_with_revenue,
+        cast(sum(counted_conversions.revenue) as decimal(18, 4)) as revenue
     from counted_conversions
-    group by attributed_campaign_id, currency
+    left join campaign_labels
+        on counted_conversions.attributed_campaign_id = campaign_labels.campaign_id
+    group by
+        counted_conversions.attributed_campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_conversions.currency
 
 )
 

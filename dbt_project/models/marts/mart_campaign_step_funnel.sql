@@ -121,10 +121,20 @@ step_counts as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
         step_counts.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
         step_counts.step_id,
         step_counts.step_type,
         step_counts.step_order,
@@ -143,6 +153,8 @@ final as (
     left join step_counts as parent_steps
         on step_counts.campaign_id = parent_steps.campaign_id
         and step_counts.parent_step_id = parent_steps.step_id
+    left join campaign_labels
+        on step_counts.campaign_id = campaign_labels.campaign_id
 
 )
 

@@ -198,10 +198,17 @@ conversion_counts as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 counts as (
 
     select
         campaigns.workspace_id,
+        campaign_labels.workspace_name,
         campaigns.campaign_id,
         campaigns.campaign_name,
         campaigns.channel,
@@ -237,6 +244,8 @@ counts as (
         coalesce(opt_out_counts.opt_outs_manual, 0) as opt_outs_manual,
         coalesce(opt_out_counts.opt_outs_total, 0) as opt_outs_total
     from campaigns
+    left join campaign_labels
+        on campaigns.campaign_id = campaign_labels.campaign_id
     left join contact_counts
         on campaigns.campaign_id = contact_counts.campaign_id
     left join execution_counts
@@ -258,6 +267,7 @@ rated as (
 
     select
         workspace_id,
+        workspace_name,
         campaign_id,
         campaign_name,
         channel,

@@ -32,12 +32,21 @@ campaign_step_orders as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
         executions.execution_id,
         executions.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
         executions.workspace_id,
+        campaign_labels.workspace_name,
         {{ contact_key('executions.contact_id') }} as contact_key,
         executions.execution_status,
         executions.status_changed_at,
@@ -57,6 +66,8 @@ final as (
         on executions.execution_id = step_lists.execution_id
     left join campaign_step_orders
         on executions.campaign_id = campaign_step_orders.campaign_id
+    left join campaign_labels
+        on executions.campaign_id = campaign_labels.campaign_id
 
 )
 

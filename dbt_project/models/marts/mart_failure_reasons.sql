@@ -60,18 +60,32 @@ reason_counts as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
-        campaign_id,
-        stage,
-        reason,
-        messages,
-        {# a window sum over a group by: the stage total of the campaign #}
+        reason_counts.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        reason_counts.stage,
+        reason_counts.reason,
+        reason_counts.messages,
+        {# the stage total of the campaign, beside each reason #}
         {{ safe_divide(
-            'messages', 'sum(messages) over (partition by campaign_id, stage)'
+            'reason_counts.messages',
+            'sum(reason_counts.messages) over '
+            ~ '(partition by reason_counts.campaign_id, reason_counts.stage)'
         ) }} as share_of_stage
     from reason_counts
+    left join campaign_labels
+        on reason_counts.campaign_id = campaign_labels.campaign_id
 
 )
 

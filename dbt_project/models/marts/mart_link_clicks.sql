@@ -28,20 +28,40 @@ counted_engagements as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
-        campaign_id,
-        step_id,
-        link_id,
-        card_index,
-        max(url) as url,
+        counted_engagements.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_engagements.step_id,
+        counted_engagements.link_id,
+        counted_engagements.card_index,
+        max(counted_engagements.url) as url,
         count(*) as clicks,
-        count(distinct contact_id) as unique_clickers,
-        min(occurred_at) as first_clicked_at,
-        max(occurred_at) as last_clicked_at
+        count(distinct counted_engagements.contact_id) as unique_clickers,
+        min(counted_engagements.occurred_at) as first_clicked_at,
+        max(counted_engagements.occurred_at) as last_clicked_at
     from counted_engagements
-    group by campaign_id, step_id, link_id, card_index
+    left join campaign_labels
+        on counted_engagements.campaign_id = campaign_labels.campaign_id
+    group by
+        counted_engagements.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_engagements.step_id,
+        counted_engagements.link_id,
+        counted_engagements.card_index
 
 )
 

@@ -28,18 +28,38 @@ counted_engagements as (
 
 ),
 
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
 final as (
 
     select
-        campaign_id,
-        step_id,
-        button_id,
-        card_index,
-        max(button_label) as button_label,
+        counted_engagements.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_engagements.step_id,
+        counted_engagements.button_id,
+        counted_engagements.card_index,
+        max(counted_engagements.button_label) as button_label,
         count(*) as responses,
-        count(distinct contact_id) as unique_responders
+        count(distinct counted_engagements.contact_id) as unique_responders
     from counted_engagements
-    group by campaign_id, step_id, button_id, card_index
+    left join campaign_labels
+        on counted_engagements.campaign_id = campaign_labels.campaign_id
+    group by
+        counted_engagements.campaign_id,
+        campaign_labels.campaign_name,
+        campaign_labels.channel,
+        campaign_labels.workspace_id,
+        campaign_labels.workspace_name,
+        counted_engagements.step_id,
+        counted_engagements.button_id,
+        counted_engagements.card_index
 
 )
 
