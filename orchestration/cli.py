@@ -146,6 +146,10 @@ def _print_summary(
 
 def _check_range(start: date, end: date) -> None:
     """Refuse dates that are not arrival-date partitions, before starting a run."""
+    try:
+        paths.first_arrival_date()
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
     from orchestration.defs.partitions import arrival_days
 
     first = date.fromisoformat(arrival_days.get_first_partition_key())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +107,20 @@ def models_state(warehouse: Path, engine: str = "duckdb") -> Path:
     if engine == "spark":
         return spark_dir(warehouse) / "models_as_of"
     return warehouse / "models_as_of"
+
+
+FIRST_ARRIVAL_DATE_ENV = "CW_FIRST_ARRIVAL_DATE"
+# The first arrival date of the scenarios and the demo. A deployment sets its own first landed
+# day, so that the Dagster UI does not list the days before it as missing partitions.
+DEFAULT_FIRST_ARRIVAL_DATE = "2025-01-01"
+
+
+def first_arrival_date() -> str:
+    """The first arrival-date partition: `CW_FIRST_ARRIVAL_DATE` (YYYY-MM-DD), or the default."""
+    value = os.environ.get(FIRST_ARRIVAL_DATE_ENV) or DEFAULT_FIRST_ARRIVAL_DATE
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"{FIRST_ARRIVAL_DATE_ENV}={value!r}: give the first arrival date as YYYY-MM-DD"
+        ) from None

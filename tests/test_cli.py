@@ -35,11 +35,45 @@ def test_run_refuses_an_end_before_its_start(tmp_path: Path) -> None:
 
 def test_run_refuses_dates_before_the_first_partition_in_one_line(tmp_path: Path) -> None:
     result = _cli(
-        "run", "--start", "2023-12-31", "--end", "2024-01-02", "--warehouse", str(tmp_path)
+        "run", "--start", "2024-12-31", "--end", "2025-01-02", "--warehouse", str(tmp_path)
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "arrival dates start at 2024-01-01: 2023-12-31 is before the first partition"
+        "arrival dates start at 2025-01-01: 2024-12-31 is before the first partition"
+    )
+
+
+def test_the_first_partition_comes_from_the_environment(tmp_path: Path) -> None:
+    result = _cli(
+        "run",
+        "--start",
+        "2025-02-28",
+        "--end",
+        "2025-03-02",
+        "--warehouse",
+        str(tmp_path),
+        CW_FIRST_ARRIVAL_DATE="2025-03-01",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "arrival dates start at 2025-03-01: 2025-02-28 is before the first partition"
+    )
+
+
+def test_run_refuses_a_first_partition_that_is_no_date_in_one_line(tmp_path: Path) -> None:
+    result = _cli(
+        "run",
+        "--start",
+        "2025-03-01",
+        "--end",
+        "2025-03-02",
+        "--warehouse",
+        str(tmp_path),
+        CW_FIRST_ARRIVAL_DATE="March",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "CW_FIRST_ARRIVAL_DATE='March': give the first arrival date as YYYY-MM-DD"
     )
 
 
@@ -47,9 +81,9 @@ def test_run_refuses_an_unknown_engine_from_the_environment_by_name(tmp_path: Pa
     result = _cli(
         "run",
         "--start",
-        "2024-01-01",
+        "2025-01-01",
         "--end",
-        "2024-01-01",
+        "2025-01-01",
         "--warehouse",
         str(tmp_path),
         CW_ENGINE="postgres",
@@ -60,7 +94,7 @@ def test_run_refuses_an_unknown_engine_from_the_environment_by_name(tmp_path: Pa
 
 def test_run_refuses_a_day_that_has_not_ended(tmp_path: Path) -> None:
     result = _cli(
-        "run", "--start", "2024-01-01", "--end", "2999-01-01", "--warehouse", str(tmp_path)
+        "run", "--start", "2025-01-01", "--end", "2999-01-01", "--warehouse", str(tmp_path)
     )
     assert result.returncode == 2
     assert "2999-01-01 has not ended yet" in result.stderr

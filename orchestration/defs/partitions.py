@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 import dagster as dg
 
+from orchestration import paths
+
 # The tags Dagster gives a run of one partition, or of a range of them in one run.
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
-# The first arrival date the pipeline knows about. Earlier landing folders are not partitions.
-FIRST_ARRIVAL_DATE = "2024-01-01"
+# The first arrival-date partition: earlier landing folders are not partitions.
+FIRST_ARRIVAL_DATE = paths.first_arrival_date()
 
 # The newest partition is the last complete day: the nightly run processes the day that ended.
 arrival_days = dg.DailyPartitionsDefinition(start_date=FIRST_ARRIVAL_DATE)

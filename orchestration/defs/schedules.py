@@ -13,7 +13,11 @@ ingest_transform_publish_job = dg.define_asset_job(
     description="Ingest, transform, check and publish a range of arrival dates in one run.",
 )
 
-# At 02:00 UTC, for the arrival date that has just ended.
+# At 02:00 UTC, for the arrival date that has just ended; on as soon as the code location
+# loads, so a deployment runs its nights without anyone switching it on.
 nightly_schedule = dg.build_schedule_from_partitioned_job(
-    ingest_transform_publish_job, hour_of_day=2, minute_of_hour=0
+    ingest_transform_publish_job,
+    hour_of_day=2,
+    minute_of_hour=0,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
