@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.alerts import alert_on_run_failure
 from orchestration.defs.dbt import campaign_dbt_models, dbt_resource
 from orchestration.defs.ingestion import raw_assets
 from orchestration.defs.publication import serving_marts
@@ -16,6 +17,7 @@ defs = dg.Definitions(
     asset_checks=mart_checks,
     jobs=[ingest_transform_publish_job],
     schedules=[nightly_schedule],
+    sensors=[alert_on_run_failure],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": dbt_resource(),

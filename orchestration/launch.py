@@ -127,7 +127,7 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
         published=_SERVING_KEY in materialized,
         failed_blocking_checks=failed,
         warnings=warnings,
-        failed_steps=_failed_steps(result.all_events),
+        failed_steps=failed_steps(result.all_events),
         materialized=len(materialized),
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
@@ -135,7 +135,7 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
     )
 
 
-def _failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
+def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
     """(step, one-line reason) for each failed step, and for a run that failed before any."""
     failures: list[tuple[str, str]] = []
     for event in events:
