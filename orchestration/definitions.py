@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.defs.alerts import alert_on_run_failure
 from orchestration.defs.dbt import campaign_dbt_models, dbt_resource
+from orchestration.defs.freshness import freshness_checks, freshness_sensor
 from orchestration.defs.ingestion import raw_assets
 from orchestration.defs.publication import serving_marts
 from orchestration.defs.quality import mart_checks
@@ -14,10 +15,10 @@ from orchestration.defs.schedules import ingest_transform_publish_job, nightly_s
 
 defs = dg.Definitions(
     assets=[*raw_assets, campaign_dbt_models, serving_marts],
-    asset_checks=mart_checks,
+    asset_checks=[*mart_checks, *freshness_checks],
     jobs=[ingest_transform_publish_job],
     schedules=[nightly_schedule],
-    sensors=[alert_on_run_failure],
+    sensors=[alert_on_run_failure, freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": dbt_resource(),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.partitions import arrival_days
 
 ingest_transform_publish_job = dg.define_asset_job(
     name="ingest_transform_publish_job",
-    selection=dg.AssetSelection.all(include_sources=False),
+    # Every asset and its checks, but the freshness checks, which their sensor runs.
+    selection=(
+        dg.AssetSelection.all(include_sources=False) - dg.AssetSelection.checks(*freshness_checks)
+    ),
     partitions_def=arrival_days,
     description="Ingest, transform, check and publish a range of arrival dates in one run.",
 )
