@@ -113,10 +113,8 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
     materializations = result.get_asset_materialization_events()
     materialized = {event.asset_key for event in materializations if event.asset_key}
     rows_loaded = rows_quarantined = marts = 0
-    # A run over several partitions records one materialization per partition, each with
-    # the run's metadata: count each asset once.
-    first_per_asset = {event.asset_key: event for event in reversed(materializations)}
-    for event in first_per_asset.values():
+    # A raw asset records one materialization per arrival date, each with that day's counts.
+    for event in materializations:
         metadata = event.materialization.metadata
         rows_loaded += _int(metadata.get("rows_loaded"))
         rows_quarantined += _int(metadata.get("rows_quarantined"))

@@ -10,6 +10,8 @@ project on every call.
 """
 
 import fcntl
+import functools
+import json
 import os
 import shlex
 from collections.abc import Iterator, Mapping
@@ -27,6 +29,7 @@ from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.models_state import read_models_state, write_models_state
 from orchestration.lib.readers import literal_path
+from orchestration.lib.row_counts import relation_row_counts
 from orchestration.lib.spark_catalog import refresh_catalog
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
@@ -197,14 +200,52 @@ def campaign_dbt_models(
         **dbt_environment(warehouse, as_of.isoformat()),
         "CW_WINDOW_START": window.isoformat() if window else "",
     }
+    # The events wait for the build to end: only then can the working database be read for
+    # row counts. A failed build still reports what it built, without counts, then fails.
+    events: list[Any] = []
     with _environment(environment):
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+        try:
+            events.extend(dbt.cli(args, context=context, target_path=target).stream())
+        except Exception:
+            yield from events
+            raise
     if engine == "spark":
         views = refresh_catalog(
             warehouse.working_db, spark_tables_dir(warehouse), warehouse.duckdb_settings
         )
         context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
+    yield from with_row_counts(events, warehouse, include_views=engine == "spark")
     write_models_state(state, as_of)
+
+
+def with_row_counts(
+    events: list[Any], warehouse: WarehouseResource, *, include_views: bool
+) -> Iterator[Any]:
+    """The build's events, each model's output with its table's `dagster/row_count`."""
+    nodes = dbt_manifest()["nodes"]
+    relation_of = {
+        unique_id: (node["schema"], node["alias"])
+        for unique_id, node in nodes.items()
+        if node["resource_type"] in ("model", "seed")
+    }
+    counts = relation_row_counts(
+        warehouse.working_db,
+        relation_of.values(),
+        warehouse.duckdb_settings,
+        include_views=include_views,
+    )
+    for event in events:
+        unique_id = getattr(event, "metadata", {}).get("unique_id")
+        relation = relation_of.get(getattr(unique_id, "value", unique_id))
+        if isinstance(event, dg.Output) and relation in counts:
+            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[relation]})
+        yield event
+
+
+@functools.cache
+def dbt_manifest() -> Mapping[str, Any]:
+    """The dbt manifest the assets were defined from (read once)."""
+    return json.loads(dbt_project.manifest_path.read_text())
 
 
 def build_window_start(tags: Mapping[str, str], state: Path) -> date | None:

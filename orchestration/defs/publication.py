@@ -4,15 +4,13 @@ The asset depends on every `mart_*` model; Dagster skips it when a blocking chec
 them failed in the run, so a failed build never replaces what readers see.
 """
 
-import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 
 from orchestration import paths
-from orchestration.defs.dbt import campaign_dbt_models, dbt_project
+from orchestration.defs.dbt import campaign_dbt_models, dbt_manifest
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.publish import TableDoc, publish_marts
@@ -80,8 +78,8 @@ def serving_marts(
         published = publish_marts(
             warehouse.working_db,
             warehouse.warehouse,
-            grains=mart_grains(dbt_project_manifest()),
-            docs=mart_docs(dbt_project_manifest()),
+            grains=mart_grains(dbt_manifest()),
+            docs=mart_docs(dbt_manifest()),
             settings=warehouse.duckdb_settings,
         )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")
@@ -92,9 +90,3 @@ def serving_marts(
             "marts": ", ".join(published),
         }
     )
-
-
-@functools.cache
-def dbt_project_manifest() -> Mapping[str, Any]:
-    """The dbt manifest the assets were defined from."""
-    return json.loads(dbt_project.manifest_path.read_text())
