@@ -9,14 +9,14 @@ from orchestration.defs.dbt import campaign_dbt_models, dbt_resource
 from orchestration.defs.freshness import freshness_checks, freshness_sensor
 from orchestration.defs.ingestion import raw_assets
 from orchestration.defs.publication import serving_marts
-from orchestration.defs.quality import mart_checks
+from orchestration.defs.quality import mart_checks, quality_checks_job
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules import ingest_transform_publish_job, nightly_schedule
 
 defs = dg.Definitions(
     assets=[*raw_assets, campaign_dbt_models, serving_marts],
     asset_checks=[*mart_checks, *freshness_checks],
-    jobs=[ingest_transform_publish_job],
+    jobs=[ingest_transform_publish_job, quality_checks_job],
     schedules=[nightly_schedule],
     sensors=[alert_on_run_failure, freshness_sensor],
     resources={
