@@ -153,10 +153,22 @@ def test_a_messy_day_publishes_every_good_row_and_names_every_bad_one(
     ]
     with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as serving:
         quality = serving.execute(
-            "select source_name, rows_landed, rows_quarantined from marts.mart_data_quality "
-            f"where arrival_date = '{NEW_DAY}' order by all"
+            "select source_name, rows_landed, rows_quarantined, quarantine_reasons "
+            f"from marts.mart_data_quality where arrival_date = '{NEW_DAY}' order by all"
         ).fetchall()
-    assert quality == [("engagements", 404, 1), ("sends", 400, 2)]
+    # By reason: a typed list a BI tool unnests, sorted by reason code.
+    assert quality == [
+        ("engagements", 404, 1, [{"reason_code": "not_json", "rows_quarantined": 1}]),
+        (
+            "sends",
+            400,
+            2,
+            [
+                {"reason_code": "invalid_type", "rows_quarantined": 1},
+                {"reason_code": "refused_file", "rows_quarantined": 1},
+            ],
+        ),
+    ]
 
 
 def test_a_day_that_held_rows_is_not_replaced_by_a_missing_folder_unless_asked(

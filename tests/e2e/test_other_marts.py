@@ -540,6 +540,14 @@ HISTORY_CONTACTS = {
 }
 
 
+def _step_list(steps: str | None) -> list[dict[str, str]] | None:
+    """The mart's typed list of (step_id, step_status) of "s1: opened; s2: branch_taken"."""
+    if steps is None:
+        return None
+    pairs = (step.split(": ") for step in steps.split("; "))
+    return [{"step_id": step_id, "step_status": status} for step_id, status in pairs]
+
+
 def test_execution_history_lists_every_execution_with_its_step_statuses(
     warehouse: Path,
 ) -> None:
@@ -551,7 +559,7 @@ def test_execution_history_lists_every_execution_with_its_step_statuses(
             "execution_status": status,
             "messages_attempted": attempted,
             "steps_reached": 0 if steps is None else steps.count(": "),
-            "step_statuses": steps,
+            "step_statuses": _step_list(steps),
             "is_test": is_test,
             "is_internal_contact": is_internal,
             "is_excluded": is_test or is_internal,

@@ -29,6 +29,21 @@ counted_conversions as (
 
 ),
 
+revenue_by_currency as (
+
+    select
+        counted_conversions.attributed_campaign_id as campaign_id,
+        counted_conversions.currency,
+        count(*) as conversions,
+        count(counted_conversions.revenue) as conversions_with_revenue,
+        cast(sum(counted_conversions.revenue) as decimal(18, 4)) as revenue
+    from counted_conversions
+    group by
+        counted_conversions.attributed_campaign_id,
+        counted_conversions.currency
+
+),
+
 campaign_labels as (
 
     select * from {{ ref('int_campaign_labels') }}
@@ -38,25 +53,18 @@ campaign_labels as (
 final as (
 
     select
-        counted_conversions.attributed_campaign_id as campaign_id,
+        revenue_by_currency.campaign_id,
         campaign_labels.campaign_name,
         campaign_labels.channel,
         campaign_labels.workspace_id,
         campaign_labels.workspace_name,
-        counted_conversions.currency,
-        count(*) as conversions,
-        count(counted_conversions.revenue) as conversions_with_revenue,
-        cast(sum(counted_conversions.revenue) as decimal(18, 4)) as revenue
-    from counted_conversions
+        revenue_by_currency.currency,
+        revenue_by_currency.conversions,
+        revenue_by_currency.conversions_with_revenue,
+        revenue_by_currency.revenue
+    from revenue_by_currency
     left join campaign_labels
-        on counted_conversions.attributed_campaign_id = campaign_labels.campaign_id
-    group by
-        counted_conversions.attributed_campaign_id,
-        campaign_labels.campaign_name,
-        campaign_labels.channel,
-        campaign_labels.workspace_id,
-        campaign_labels.workspace_name,
-        counted_conversions.currency
+        on revenue_by_currency.campaign_id = campaign_labels.campaign_id
 
 )
 

@@ -413,11 +413,7 @@ quarantine_counts as (
         source_name,
         arrival_date,
         cast(sum(rows_quarantined) as {{ dbt.type_bigint() }}) as rows_quarantined,
-        {{ ordered_string_agg(
-            dbt.concat(['reason_code', "'='", 'cast(rows_quarantined as ' ~ dbt.type_string() ~ ')']),
-            "', '",
-            ['reason_code']
-        ) }} as quarantine_reasons
+        {{ collect_sorted_struct_list(['reason_code', 'rows_quarantined']) }} as quarantine_reasons
     from quarantine_reason_counts
     group by source_name, arrival_date
 

@@ -28,20 +28,10 @@ counted_engagements as (
 
 ),
 
-campaign_labels as (
-
-    select * from {{ ref('int_campaign_labels') }}
-
-),
-
-final as (
+link_clicks as (
 
     select
         counted_engagements.campaign_id,
-        campaign_labels.campaign_name,
-        campaign_labels.channel,
-        campaign_labels.workspace_id,
-        campaign_labels.workspace_name,
         counted_engagements.step_id,
         counted_engagements.link_id,
         counted_engagements.card_index,
@@ -51,17 +41,39 @@ final as (
         min(counted_engagements.occurred_at) as first_clicked_at,
         max(counted_engagements.occurred_at) as last_clicked_at
     from counted_engagements
-    left join campaign_labels
-        on counted_engagements.campaign_id = campaign_labels.campaign_id
     group by
         counted_engagements.campaign_id,
+        counted_engagements.step_id,
+        counted_engagements.link_id,
+        counted_engagements.card_index
+
+),
+
+campaign_labels as (
+
+    select * from {{ ref('int_campaign_labels') }}
+
+),
+
+final as (
+
+    select
+        link_clicks.campaign_id,
         campaign_labels.campaign_name,
         campaign_labels.channel,
         campaign_labels.workspace_id,
         campaign_labels.workspace_name,
-        counted_engagements.step_id,
-        counted_engagements.link_id,
-        counted_engagements.card_index
+        link_clicks.step_id,
+        link_clicks.link_id,
+        link_clicks.card_index,
+        link_clicks.url,
+        link_clicks.clicks,
+        link_clicks.unique_clickers,
+        link_clicks.first_clicked_at,
+        link_clicks.last_clicked_at
+    from link_clicks
+    left join campaign_labels
+        on link_clicks.campaign_id = campaign_labels.campaign_id
 
 )
 

@@ -28,6 +28,25 @@ counted_engagements as (
 
 ),
 
+button_responses as (
+
+    select
+        counted_engagements.campaign_id,
+        counted_engagements.step_id,
+        counted_engagements.button_id,
+        counted_engagements.card_index,
+        max(counted_engagements.button_label) as button_label,
+        count(*) as responses,
+        count(distinct counted_engagements.contact_id) as unique_responders
+    from counted_engagements
+    group by
+        counted_engagements.campaign_id,
+        counted_engagements.step_id,
+        counted_engagements.button_id,
+        counted_engagements.card_index
+
+),
+
 campaign_labels as (
 
     select * from {{ ref('int_campaign_labels') }}
@@ -37,29 +56,20 @@ campaign_labels as (
 final as (
 
     select
-        counted_engagements.campaign_id,
+        button_responses.campaign_id,
         campaign_labels.campaign_name,
         campaign_labels.channel,
         campaign_labels.workspace_id,
         campaign_labels.workspace_name,
-        counted_engagements.step_id,
-        counted_engagements.button_id,
-        counted_engagements.card_index,
-        max(counted_engagements.button_label) as button_label,
-        count(*) as responses,
-        count(distinct counted_engagements.contact_id) as unique_responders
-    from counted_engagements
+        button_responses.step_id,
+        button_responses.button_id,
+        button_responses.card_index,
+        button_responses.button_label,
+        button_responses.responses,
+        button_responses.unique_responders
+    from button_responses
     left join campaign_labels
-        on counted_engagements.campaign_id = campaign_labels.campaign_id
-    group by
-        counted_engagements.campaign_id,
-        campaign_labels.campaign_name,
-        campaign_labels.channel,
-        campaign_labels.workspace_id,
-        campaign_labels.workspace_name,
-        counted_engagements.step_id,
-        counted_engagements.button_id,
-        counted_engagements.card_index
+        on button_responses.campaign_id = campaign_labels.campaign_id
 
 )
 
