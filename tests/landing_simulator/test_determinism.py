@@ -11,7 +11,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from orchestration.lib.generate import MALFORMED_MARKER, generate_landing
+from landing_simulator import MALFORMED_MARKER, generate_landing
 
 # Three days across a month's end, busy enough for malformed rows in the large sources.
 _START = date(2025, 2, 27)
