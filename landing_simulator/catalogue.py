@@ -90,7 +90,8 @@ WORKSPACES = (
         domain="harbor-fitness.example",
     ),
 )
-NIMBUS = 2
+# Nimbus Bank's free plan caps its contacts until it upgrades a third into the range.
+UPGRADING_WORKSPACE = [w.workspace_id for w in WORKSPACES].index("ws_nimbus")
 UPGRADED_PLAN, UPGRADED_LIMIT = "pro", 25_000
 
 
@@ -130,9 +131,18 @@ ENGAGEMENT = {  # open, click, reply, button_click, opt_out, unsubscribe
     "email": (0.22, 0.04, 0.005, 0.0, 0.0, 0.004),
 }
 
-# (channel, error code, title, report status, weight) of failed messages. Meta's and Twilio's
-# codes are real; the last four are codes a reference table is unlikely to know yet.
-ERRORS = (
+
+class ProviderError(NamedTuple):
+    channel: str
+    code: str
+    title: str
+    report_status: str
+    weight: int  # how often, relative to the channel's other errors
+
+
+# The errors of failed messages. Meta's and Twilio's codes are real; the last four are codes a
+# reference table is unlikely to know yet.
+_ERROR_ROWS = (
     ("whatsapp", "131049", "Not delivered to maintain healthy ecosystem engagement", "failed", 30),
     ("whatsapp", "131026", "Message undeliverable", "failed", 18),
     ("whatsapp", "131047", "Re-engagement message", "failed", 8),
@@ -163,9 +173,10 @@ ERRORS = (
     ("email", "550", "Mailbox unavailable", "undelivered", 1),
     ("push", "UNREGISTERED", "App instance was unregistered", "failed", 1),
 )
-ERROR_CHANNEL = np.array([CHANNELS.index(e[0]) for e in ERRORS])
-ERROR_STATUS = np.array([REPORT_STATUSES.index(e[3]) for e in ERRORS])
-ERROR_WEIGHT = np.array([e[4] for e in ERRORS], dtype=float)
+ERRORS = tuple(ProviderError(*row) for row in _ERROR_ROWS)
+ERROR_CHANNEL = np.array([CHANNELS.index(e.channel) for e in ERRORS])
+ERROR_STATUS = np.array([REPORT_STATUSES.index(e.report_status) for e in ERRORS])
+ERROR_WEIGHT = np.array([e.weight for e in ERRORS], dtype=float)
 
 DROP_WEIGHTS = {
     "duplicate": 9,
@@ -215,17 +226,27 @@ LATER_STATUS = {
 }
 WINDOWS = (None, 168, 24, 72, None, 48, 336)  # conversion_window_hours; NULL = the default
 
-# The flow of a multi-step campaign; a single-step one only has s1.
-# (suffix, step type, order, parent suffix, branch label, name)
+
+class FlowStep(NamedTuple):
+    suffix: str  # of the step id, after the campaign id
+    step_type: str
+    order: int
+    parent: str | None  # the suffix of the step before
+    branch_label: str | None
+    name: str
+
+
+# The flow of a multi-step campaign; a single-step one only has its opening message.
 FLOW = (
-    ("s1", "message", 1, None, None, "Opening message"),
-    ("s2", "delay", 2, "s1", None, "Wait"),
-    ("s3", "logic", 3, "s2", None, "Clicked the link?"),
-    ("s4", "message", 4, "s3", "clicked", "Offer for clickers"),
-    ("s5", "message", 4, "s3", "not_clicked", "Reminder"),
-    ("s6", "conversion_link", 5, "s4", None, "Checkout link"),
+    FlowStep("s1", "message", 1, None, None, "Opening message"),
+    FlowStep("s2", "delay", 2, "s1", None, "Wait"),
+    FlowStep("s3", "logic", 3, "s2", None, "Clicked the link?"),
+    FlowStep("s4", "message", 4, "s3", "clicked", "Offer for clickers"),
+    FlowStep("s5", "message", 4, "s3", "not_clicked", "Reminder"),
+    FlowStep("s6", "conversion_link", 5, "s4", None, "Checkout link"),
 )
-S1, S2, S3, S4, S5, S6 = range(len(FLOW))
+# Positions in FLOW, as the simulation's step arrays hold them (-1: no step).
+OPENING_MESSAGE, WAIT, CLICK_CHECK, CLICKER_OFFER, REMINDER, CHECKOUT_LINK = range(len(FLOW))
 BRANCHES = ("clicked", "not_clicked")
 BUTTONS = (("btn_yes", "Yes, please!"), ("btn_no", "No thanks"), ("btn_more", "Tell me more"))
 LINK_PATHS = ("sale", "new-arrivals", "cart")
@@ -244,3 +265,10 @@ RECEIPT_DELAYS = (
 
 def workspace_values(attribute: str) -> list[Any]:
     return [getattr(w, attribute) for w in WORKSPACES]
+
+
+# The catalogues as arrays indexed by channel (CHANNELS order), for vectorised draws.
+DELIVERY_BY_CHANNEL = {
+    name: np.array([getattr(DELIVERY[c], name) for c in CHANNELS]) for name in Delivery._fields
+}
+ENGAGEMENT_BY_CHANNEL = np.array([ENGAGEMENT[c] for c in CHANNELS])  # channel x type

@@ -29,7 +29,7 @@ from landing_simulator.files import (
     prepare,
     render_timestamps,
 )
-from landing_simulator.simulation import Simulation
+from landing_simulator.simulation import simulate
 from orchestration.lib.sources import (
     SOURCES,
 )
@@ -179,7 +179,7 @@ def generate_landing(
         raise ValueError("days must be at least 1")
     if sends_per_day < 1:
         raise ValueError("sends_per_day must be at least 1")
-    tables = Simulation(start, days, sends_per_day, seed).tables()
+    tables = simulate(start, days, sends_per_day, seed)
     writer = _Writer(Path(out_dir), start, seed)
     try:
         return {source: writer.write(source, tables.pop(source)) for source in SOURCES}
