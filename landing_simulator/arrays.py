@@ -10,10 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
-from orchestration.lib.sources import (
-    SOURCES,
-    FieldType,
-)
+from orchestration.lib.sources import SOURCES, FieldType
 
 _DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _MASK48 = np.uint64((1 << 48) - 1)

@@ -8,13 +8,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
-from orchestration.lib.sources import (
-    CHANNELS,
-    REPORT_STATUSES,
-)
+from orchestration.lib.sources import CHANNELS, REPORT_STATUSES
 
 
-class _Workspace(NamedTuple):
+class Workspace(NamedTuple):
     workspace_id: str
     name: str
     industry: str
@@ -28,7 +25,7 @@ class _Workspace(NamedTuple):
 
 
 WORKSPACES = (
-    _Workspace(
+    Workspace(
         workspace_id="ws_acme",
         name="Acme Outdoor, Inc.",
         industry="retail",
@@ -40,7 +37,7 @@ WORKSPACES = (
         phone_prefix="+1",
         domain="acme-outdoor.example",
     ),
-    _Workspace(
+    Workspace(
         workspace_id="ws_sakura",
         name="Sakura Travel 桜",
         industry="travel",
@@ -53,7 +50,7 @@ WORKSPACES = (
         domain="sakura-travel.example",
     ),
     # Starts on the free plan with a tiny cap, so some entries are `limited`, then upgrades.
-    _Workspace(
+    Workspace(
         workspace_id="ws_nimbus",
         name="Nimbus Bank",
         industry="finance",
@@ -65,7 +62,7 @@ WORKSPACES = (
         phone_prefix="+44",
         domain="nimbus-bank.example",
     ),
-    _Workspace(
+    Workspace(
         workspace_id="ws_zurpost",
         name='Café "Zur Post", Berlin',
         industry="restaurants",
@@ -77,7 +74,7 @@ WORKSPACES = (
         phone_prefix="+49",
         domain="zur-post.example",
     ),
-    _Workspace(
+    Workspace(
         workspace_id="ws_harbor",
         name="Harbor Fitness",
         industry="fitness",
@@ -174,9 +171,9 @@ _ERROR_ROWS = (
     ("push", "UNREGISTERED", "App instance was unregistered", "failed", 1),
 )
 ERRORS = tuple(ProviderError(*row) for row in _ERROR_ROWS)
-ERROR_CHANNEL = np.array([CHANNELS.index(e.channel) for e in ERRORS])
-ERROR_STATUS = np.array([REPORT_STATUSES.index(e.report_status) for e in ERRORS])
-ERROR_WEIGHT = np.array([e.weight for e in ERRORS], dtype=float)
+ERROR_CHANNEL = np.array([CHANNELS.index(error.channel) for error in ERRORS])
+ERROR_STATUS = np.array([REPORT_STATUSES.index(error.report_status) for error in ERRORS])
+ERROR_WEIGHT = np.array([error.weight for error in ERRORS], dtype=float)
 
 DROP_WEIGHTS = {
     "duplicate": 9,

@@ -22,7 +22,7 @@ ROWS_PER_MALFORMED = 500
 MALFORMED_MARKER = "malformed"
 
 
-class _Damage(NamedTuple):
+class Damage(NamedTuple):
     """Where a source's malformed rows are broken."""
 
     key: str  # the ID left empty by "empty_id"
@@ -34,13 +34,13 @@ class _Damage(NamedTuple):
 
 
 DAMAGE = {
-    "sends": _Damage(
+    "sends": Damage(
         "message_id", "execution_id", "contact_id", "outcome", "Queued", "attempted_at"
     ),
-    "delivery_reports": _Damage(
+    "delivery_reports": Damage(
         "provider_message_id", "report_id", "status", "status", "seen", "reported_at"
     ),
-    "engagements": _Damage(
+    "engagements": Damage(
         "engagement_id", "contact_id", "campaign_id", "engagement_type", "forward", "occurred_at"
     ),
 }

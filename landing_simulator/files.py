@@ -17,9 +17,7 @@ import pyarrow.parquet as pq
 from landing_simulator.arrays import INTERNAL, iso_strings, join
 from landing_simulator.catalogue import PROVIDERS
 from landing_simulator.clock import HOUR_MS, SECOND_MS
-from orchestration.lib.sources import (
-    quote_ident,
-)
+from orchestration.lib.sources import quote_ident
 
 
 @dataclass(frozen=True)

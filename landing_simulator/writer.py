@@ -30,9 +30,7 @@ from landing_simulator.files import (
     render_timestamps,
 )
 from landing_simulator.simulation import simulate
-from orchestration.lib.sources import (
-    SOURCES,
-)
+from orchestration.lib.sources import SOURCES
 
 
 def _files_of(source: str, table: pa.Table) -> list[File]:

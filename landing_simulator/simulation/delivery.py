@@ -153,8 +153,8 @@ def reports_table(ctx: Context, traffic: Traffic, entities: Entities) -> pa.Tabl
         "provider": labels(PROVIDERS, PROVIDER_OF_CHANNEL[channel]),
         "provider_message_id": provider_message_ids(ctx, messages.ordinal[landed["msg"]], channel),
         "status": labels(REPORT_STATUSES, landed["status"]),
-        "error_code": labels([e.code for e in ERRORS], landed["error"]),
-        "error_title": labels([e.title for e in ERRORS], landed["error"]),
+        "error_code": labels([error.code for error in ERRORS], landed["error"]),
+        "error_title": labels([error.title for error in ERRORS], landed["error"]),
         "reported_at": timestamps(landed["reported"]),
         "received_at": timestamps(landed["received"], landed["received_known"]),
     }

@@ -87,8 +87,9 @@ def execution_events(
     single = ~campaigns.multi[executions.campaign[opening.execution]]
     opened, followed = opening.accepted, follow_up.accepted
     limited = np.flatnonzero(executions.limited)
-    b = branching
-    branch = np.where(b.clicked[b.follow], 0, 1)
+    following = branching.follow  # past the logic step, on to their branch's message
+    follow_at = branching.follow_at[following]
+    branch = np.where(branching.clicked[following], 0, 1)
     to_checkout = followed & (follow_up.step == CLICKER_OFFER)
     # (event type, executions, step, branch label, time)
     trail = (
@@ -116,15 +117,15 @@ def execution_events(
             -1,
             opening.attempted[opened & ~single] + 1,
         ),
-        ("interrupted", b.interrupted, -1, -1, b.interrupted_at),
-        ("step_reached", b.follow, CLICK_CHECK, -1, b.follow_at[b.follow]),
-        ("branch_taken", b.follow, CLICK_CHECK, branch, b.follow_at[b.follow] + 10),
+        ("interrupted", branching.interrupted, -1, -1, branching.interrupted_at),
+        ("step_reached", following, CLICK_CHECK, -1, follow_at),
+        ("branch_taken", following, CLICK_CHECK, branch, follow_at + 10),
         (
             "step_reached",
-            b.follow,
+            following,
             np.where(branch == 0, CLICKER_OFFER, REMINDER),
             -1,
-            b.follow_at[b.follow] + 20,
+            follow_at + 20,
         ),
         (
             "failed",

@@ -31,12 +31,7 @@ from landing_simulator.simulation.records import (
     Messages,
     Traffic,
 )
-from orchestration.lib.sources import (
-    CHANNELS,
-    DROP_REASONS,
-    ENGAGEMENT_TYPES,
-    SEND_OUTCOMES,
-)
+from orchestration.lib.sources import CHANNELS, DROP_REASONS, ENGAGEMENT_TYPES, SEND_OUTCOMES
 
 _DROP_PROBABILITIES = np.array([DROP_WEIGHTS[r] for r in DROP_REASONS], dtype=float)
 _DROP_PROBABILITIES /= _DROP_PROBABILITIES.sum()
