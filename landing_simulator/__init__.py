@@ -14,6 +14,12 @@ arguments give byte-identical files. The simulation is vectorised with numpy on 
 text is built from those at the end with numpy, pyarrow and DuckDB. Python loops run over
 days, files and the small catalogues only.
 
+Modules, in the order the data flows: `catalogue` (the world's fixed parts: workspaces,
+channels and providers, errors, drop reasons, campaign templates, flow steps), `simulation`
+(a subpackage, a module per stage), `files` (each producer's formats and encodings, and the
+bytes of JSON Lines, CSV and Parquet files), `damage` (malformed rows) and `writer`
+(`generate_landing`); `arrays` and `clock` are the helpers they share.
+
 The dependency is one way: the pipeline (`orchestration`) may import this package, and this
 package imports nothing of the pipeline but `orchestration.lib.sources`, the landing contract
 as data (sources, fields, enumerations). That module is plain data with no Dagster or dbt

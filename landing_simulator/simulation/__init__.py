@@ -8,7 +8,7 @@ attempts and the logic step between them), `delivery` (the providers' reports),
 records that stages hand each other.
 
 The stages share the stream, so their order is part of the output: `simulate` calls them
-in a fixed order, and reordering them changes every file after the first reordered draw.
+in a fixed order, and reordering any two draws changes the files.
 """
 
 from __future__ import annotations
