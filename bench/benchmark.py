@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from baseline import run_baseline
 
-from orchestration.lib.generate import generate_landing
+from landing_simulator import generate_landing
 
 # The generator holds its whole simulation in memory (about 1.6 GB per million sends).
 _SENDS_PER_CHUNK = 2_000_000

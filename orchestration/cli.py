@@ -184,7 +184,7 @@ def _say_we_wait(wait: float) -> Callable[[LockHolder | None], None]:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from orchestration.lib.generate import generate_landing
+    from landing_simulator import generate_landing
 
     counts = generate_landing(
         Path(args.out), args.start, args.days, sends_per_day=args.sends_per_day, seed=args.seed
@@ -250,7 +250,7 @@ limit 5
 def _cmd_demo(args: argparse.Namespace) -> int:
     import duckdb
 
-    from orchestration.lib.generate import generate_landing
+    from landing_simulator import generate_landing
 
     root = Path(args.dir).resolve()
     landing, warehouse = root / "landing", root / "warehouse"

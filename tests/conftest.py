@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.generate import generate_landing
+from landing_simulator import generate_landing
 from tests.e2e.conftest import run_pipeline
 from tests.e2e.scenario import build_landing
 

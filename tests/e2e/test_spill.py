@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.generate import generate_landing
+from landing_simulator import generate_landing
 from tests.e2e.conftest import raw_rows, run_pipeline, snapshot
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib.generate import (
+from landing_simulator import (
     MALFORMED_MARKER,
     MALFORMED_SOURCES,
     MAX_MALFORMED_PER_DAY,
