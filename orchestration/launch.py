@@ -73,6 +73,9 @@ def run_config(options: RunOptions, raw_op_names: Sequence[str]) -> dict[str, An
 
 def execute(start: date, end: date, options: RunOptions) -> RunSummary:
     """Run the job over arrival dates `start..end` in this process (one Dagster run)."""
+    from orchestration.dbt_manifest import prepare_manifest
+
+    prepare_manifest()  # before the definitions, which read it
     from orchestration.definitions import defs
     from orchestration.defs.ingestion import raw_assets
     from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG

@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 
 from landing_simulator import generate_landing
+from orchestration.dbt_manifest import prepare_manifest
 from tests.e2e.conftest import run_pipeline
 from tests.e2e.scenario import build_landing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Importing the Dagster definitions reads the dbt manifest and prepares nothing: prepare
+    it before any test module imports them (the CLI does the same before a run)."""
+    prepare_manifest()
 
 
 def shared_folder(

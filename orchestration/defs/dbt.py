@@ -9,7 +9,6 @@ environment variable, not a `--vars` flag, because vars force dbt to re-parse th
 project on every call.
 """
 
-import fcntl
 import functools
 import json
 import os
@@ -25,6 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pydantic import Field
 
 from orchestration import paths
+from orchestration.dbt_manifest import prepare_manifest_if_dev
 from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.models_state import read_models_state, write_models_state
@@ -32,43 +32,12 @@ from orchestration.lib.readers import literal_path
 from orchestration.lib.row_counts import relation_row_counts
 from orchestration.lib.spark_catalog import refresh_catalog
 
-# Parsing renders profiles.yml, which names the database; any path will do for parsing.
-os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
-
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROFILES_DIR)
-
-
-def _manifest_is_stale(project: DbtProject) -> bool:
-    manifest = project.manifest_path
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    watched = [paths.DBT_PROJECT_DIR / "dbt_project.yml", paths.DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "tests"):
-        watched.extend((paths.DBT_PROJECT_DIR / folder).rglob("*"))
-    watched.extend(paths.SEEDS_DIR.rglob("*"))
-    return any(p.is_file() and p.stat().st_mtime > built for p in watched)
+prepare_manifest_if_dev()
 
 
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_CHILD_EXECUTABLE)
-
-
-def _prepare_manifest(project: DbtProject) -> None:
-    """Parse the project when the manifest is missing or older than its sources.
-
-    Several processes may load the definitions at once (test workers, `dagster dev`): a file
-    lock lets one of them parse while the others wait and then find the manifest current.
-    """
-    target = project.manifest_path.parent
-    target.mkdir(parents=True, exist_ok=True)
-    with (target / ".parse.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _manifest_is_stale(project):
-            dbt_resource().cli(["parse", "--quiet"], target_path=target).wait()
-
-
-_prepare_manifest(dbt_project)
 
 
 class CampaignDbtTranslator(DagsterDbtTranslator):
