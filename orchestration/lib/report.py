@@ -40,9 +40,9 @@ order by step_order, step_id
 
 DAILY_SQL = """
 select activity_date,
-    sum(messages_delivered) as messages_delivered,
-    sum(messages_undelivered) as messages_undelivered,
-    sum(messages_delivery_pending) as messages_delivery_pending
+    sum(messages_delivered)::bigint as messages_delivered,
+    sum(messages_undelivered)::bigint as messages_undelivered,
+    sum(messages_delivery_pending)::bigint as messages_delivery_pending
 from marts.mart_campaign_daily
 where $campaign is null or campaign_id = $campaign
 group by activity_date
@@ -57,7 +57,7 @@ order by reporting_timezone
 """
 
 FAILURES_SQL = """
-select stage, reason, sum(messages) as messages
+select stage, reason, sum(messages)::bigint as messages
 from marts.mart_failure_reasons
 where $campaign is null or campaign_id = $campaign
 group by stage, reason
@@ -66,10 +66,10 @@ order by stage, messages desc, reason
 
 CHANNELS_SQL = """
 select channel,
-    sum(messages_sent) as messages_sent,
-    sum(messages_delivered) as messages_delivered,
-    sum(messages_undelivered) as messages_undelivered,
-    sum(messages_delivery_pending) as messages_delivery_pending
+    sum(messages_sent)::bigint as messages_sent,
+    sum(messages_delivered)::bigint as messages_delivered,
+    sum(messages_undelivered)::bigint as messages_undelivered,
+    sum(messages_delivery_pending)::bigint as messages_delivery_pending
 from marts.mart_channel_daily
 group by channel
 order by messages_sent desc, channel
@@ -169,6 +169,12 @@ def _empty(fig: go.Figure, message: str) -> go.Figure:
     return fig
 
 
+def _whole_counts(fig: go.Figure, axis: str, top: float) -> None:
+    """Counts are whole: a small axis gets a tick per message, not ticks at 0.5."""
+    if top <= 10:
+        fig.update_layout({f"{axis}axis": {"dtick": 1, "tickformat": "d"}})
+
+
 def _step_label(step: pd.Series) -> str:
     branch = f" [{step['branch_label']}]" if pd.notna(step["branch_label"]) else ""
     name = step["step_name"] if pd.notna(step["step_name"]) else step["step_id"]
@@ -216,6 +222,7 @@ def funnel_figure(funnel: pd.DataFrame, campaign_label: str) -> go.Figure:
         "<br>conversions: %{customdata[1]}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
+    _whole_counts(fig, "x", float(funnel["contacts_reached"].max()))
     return fig
 
 
@@ -253,6 +260,7 @@ def daily_figure(daily: pd.DataFrame, timezones: list[str]) -> go.Figure:
             marker={"size": 5},
         )
     fig.update_xaxes(tickformat="%Y-%m-%d")
+    _whole_counts(fig, "y", float(filled.max().max()))
     return fig
 
 
@@ -281,6 +289,7 @@ def failures_figure(failures: pd.DataFrame) -> go.Figure:
         autorange="reversed",
         automargin=True,
     )
+    _whole_counts(fig, "x", float(failures.groupby("reason")["messages"].sum().max()))
     return fig
 
 
@@ -310,6 +319,7 @@ def channels_figure(channels: pd.DataFrame) -> go.Figure:
     if channels.empty:
         return _empty(fig, "no messages in the published marts")
     _stacked_outcomes(fig, channels, [_text(c) for c in channels["channel"]])
+    _whole_counts(fig, "y", float(channels["messages_sent"].max()))
     return fig
 
 
@@ -353,6 +363,7 @@ def senders_figure(senders: pd.DataFrame) -> go.Figure:
     # Room on the right for the rate printed past the longest bar.
     fig.update_xaxes(range=[0, float(decided.max()) * 1.1 or 1])
     fig.update_yaxes(autorange="reversed", automargin=True)
+    _whole_counts(fig, "x", float(decided.max()))
     return fig
 
 

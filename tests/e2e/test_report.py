@@ -180,7 +180,10 @@ def test_a_campaign_s_charts_hold_the_mart_s_numbers(
         for day, count in zip(delivered.x, delivered.y, strict=True)
         if count
     }
-    assert drawn == dict(zip(daily["activity_date"], daily["messages_delivered"], strict=True))
+    assert drawn == {
+        pd.Timestamp(day).date(): count
+        for day, count in zip(daily["activity_date"], daily["messages_delivered"], strict=True)
+    }
 
     failures = _mart(
         serving,
