@@ -1,4 +1,4 @@
-"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo, docs).
+"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo, docs, report).
 
 `run` launches one Dagster run of the project's job over a range of arrival dates; it does
 not orchestrate anything itself. Run records go to `$DAGSTER_HOME`, else to
@@ -277,6 +277,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f"UI: DAGSTER_HOME={warehouse / 'dagster_home'} CW_LANDING_DIR={landing} "
         f"CW_WAREHOUSE_DIR={warehouse} .venv/bin/dagster dev -w workspace.yaml"
     )
+    from orchestration.lib.report import write_report
+
+    report = write_report(paths.serving_db(warehouse), paths.report_file(warehouse))
+    print(f"report: {report} (open it in a browser; it works offline)")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """One HTML page of charts over the published marts (`lib/report.py`)."""
+    from orchestration.lib.report import ReportError, write_report
+
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else paths.warehouse_dir()
+    out = Path(args.out).resolve() if args.out else paths.report_file(warehouse)
+    try:
+        written = write_report(paths.serving_db(warehouse), out, args.campaign)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    scope = f"campaign {args.campaign}" if args.campaign else "all campaigns"
+    print(f"report of {scope}: {written}")
     return 0
 
 
@@ -367,6 +387,18 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="generate the dbt docs site of a warehouse")
     docs.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
     docs.set_defaults(handler=_cmd_docs)
+
+    report = commands.add_parser(
+        "report", help="write an HTML page of charts from the published marts"
+    )
+    report.add_argument(
+        "--campaign", metavar="ID", help="one campaign only (default: all campaigns)"
+    )
+    report.add_argument(
+        "--out", metavar="FILE", help="where to write the page (default <warehouse>/report.html)"
+    )
+    report.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    report.set_defaults(handler=_cmd_report)
     return parser
 
 

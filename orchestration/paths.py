@@ -81,6 +81,11 @@ def parquet_dir(warehouse: Path) -> Path:
     return warehouse / "parquet"
 
 
+def report_file(warehouse: Path) -> Path:
+    """Where `campaign-warehouse report` writes its page unless told otherwise."""
+    return warehouse / "report.html"
+
+
 def published_dir(warehouse: Path) -> Path:
     """The published builds, of which `serving.duckdb` and `parquet` show the current one."""
     return warehouse / "published"

@@ -174,3 +174,34 @@ def test_docs_generates_a_static_site_with_the_marts(tmp_path: Path) -> None:
     site = (tmp_path / "docs" / "static_index.html").read_text()
     assert "mart_campaign_summary" in site
     assert "as of 2025-01-02" in result.stdout
+
+
+def test_report_parses_its_campaign_and_output() -> None:
+    from orchestration.cli import _cmd_report, build_parser
+
+    args = build_parser().parse_args(["report", "--campaign", "c1", "--out", "page.html"])
+    assert (args.handler, args.campaign, args.out, args.warehouse) == (
+        _cmd_report,
+        "c1",
+        "page.html",
+        None,
+    )
+    defaults = build_parser().parse_args(["report"])
+    assert (defaults.campaign, defaults.out) == (None, None)
+
+
+def test_report_help_names_its_options() -> None:
+    result = _cli("report", "--help")
+    assert result.returncode == 0
+    for option in ("--campaign ID", "--out FILE", "--warehouse", "<warehouse>/report.html"):
+        assert option in result.stdout
+    assert "report" in _cli("--help").stdout
+
+
+def test_report_of_an_unpublished_warehouse_asks_for_a_run_first(tmp_path: Path) -> None:
+    result = _cli("report", "--out", str(tmp_path / "page.html"), CW_WAREHOUSE_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"no published marts at {tmp_path / 'serving.duckdb'}: run the pipeline first"
+    )
+    assert not (tmp_path / "page.html").exists()
