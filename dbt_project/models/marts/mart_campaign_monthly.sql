@@ -3,54 +3,6 @@
     summary's message-grain counts, each dated by its own event (see
     int_campaign_metrics_by_day). Summed over all periods they equal the summary.
 #}
-with
-
-events as (
-
-    select * from {{ ref('int_campaign_metrics_by_day') }}
-
-),
-
-campaign_labels as (
-
-    select * from {{ ref('int_campaign_labels') }}
-
-),
-
-periods as (
-
-    select
-        events.workspace_id,
-        campaign_labels.workspace_name,
-        events.campaign_id,
-        campaign_labels.campaign_name,
-        campaign_labels.channel,
-        events.reporting_timezone,
-        cast({{ dbt.date_trunc('month', 'events.event_date') }} as date) as month_start_date,
-        events.metric,
-        events.quantity
-    from events
-    left join campaign_labels
-        on events.campaign_id = campaign_labels.campaign_id
-
-),
-
-final as (
-
-    select
-        workspace_id,
-        workspace_name,
-        campaign_id,
-        campaign_name,
-        channel,
-        month_start_date,
-        reporting_timezone,
-        {{ campaign_metric_sums() }}
-    from periods
-    group by
-        workspace_id, workspace_name, campaign_id, campaign_name, channel, month_start_date,
-        reporting_timezone
-
-)
-
-select * from final
+{{ campaign_metrics_per_period(
+    'month_start_date', 'cast(' ~ dbt.date_trunc('month', 'event_date') ~ ' as date)'
+) }}
