@@ -1,4 +1,4 @@
-"""Integrity of `mart_campaign_branches`: grain and bounds, all blocking."""
+"""Integrity of `mart_campaign_branches`: bounds, blocking."""
 
 from __future__ import annotations
 
@@ -16,18 +16,10 @@ from marts.mart_campaign_branches
 
 
 def build_suite() -> gx.ExpectationSuite:
-    """One row per (campaign, logic step, branch); contacts not negative."""
+    """A branch's contacts are not negative."""
     return make_suite(
         SUITE_NAME,
         [
-            rule(
-                gxe.ExpectCompoundColumnsToBeUnique(
-                    column_list=["campaign_id", "step_id", "branch_label"]
-                ),
-                name="campaign_step_branch_unique",
-                severity="error",
-                description="One row per (campaign_id, step_id, branch_label).",
-            ),
             rule(
                 gxe.ExpectColumnValuesToBeBetween(column="contacts", min_value=0),
                 name="contacts_not_negative",

@@ -20,7 +20,6 @@ import great_expectations as gx
 from expectations.rules import (
     agree,
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
 )
@@ -31,7 +30,6 @@ SUITE_NAME = "mart_campaign_revenue"
 COUNT_COLUMNS: tuple[str, ...] = ("conversions", "conversions_with_revenue")
 
 _ROW_RULES: tuple[tuple[str, str], ...] = (
-    ("rows_per_grain_key > 1", "duplicate_grain_rows"),
     (negative_predicate(COUNT_COLUMNS), "negative_count_rows"),
     ("conversions_with_revenue > conversions", "revenue_conversions_over_total_rows"),
     ("revenue < 0", "negative_revenue_rows"),
@@ -49,19 +47,12 @@ _JOINED_RULES = ",\n        ".join(
 FRAME_SQL = f"""
 with
 
-revenue as (
-    select
-        *,
-        {duplicate_rows_sql(["campaign_id", "currency"])} as rows_per_grain_key
-    from marts.mart_campaign_revenue
-),
-
 revenue_totals as (
     select
         campaign_id,
         {_RULE_COUNTS},
         cast(sum(conversions) as bigint) as revenue_conversions
-    from revenue
+    from marts.mart_campaign_revenue
     group by campaign_id
 ),
 
@@ -87,18 +78,10 @@ select * from joined
 
 
 def build_suite() -> gx.ExpectationSuite:
-    """Grain, signs, revenue's currency, and conversions agreeing with the summary."""
+    """Signs, revenue's currency, and conversions agreeing with the summary."""
     return make_suite(
         SUITE_NAME,
         [
-            no_violations(
-                "duplicate_grain_rows",
-                name="campaign_currency_unique",
-                description=(
-                    "One row per (campaign_id, currency), NULL currency included; "
-                    "unexpected rows are campaigns."
-                ),
-            ),
             no_violations(
                 "negative_count_rows",
                 name="no_count_negative",

@@ -1,4 +1,4 @@
-"""Integrity of `mart_campaign_summary`: identities, bounds and grain, all blocking.
+"""Integrity of `mart_campaign_summary`: identities and bounds, all blocking.
 
 The cross-column sums are computed in `FRAME_SQL`, so every identity is one column-pair
 expectation whose name says the rule; the frame is one row per campaign.
@@ -82,12 +82,6 @@ def build_suite() -> gx.ExpectationSuite:
     return make_suite(
         SUITE_NAME,
         [
-            rule(
-                gxe.ExpectColumnValuesToBeUnique(column="campaign_id"),
-                name="campaign_id_unique",
-                severity="error",
-                description="One row per campaign.",
-            ),
             rule(
                 gxe.ExpectColumnPairValuesToBeEqual(
                     column_A="contacts_by_status", column_B="audience_contacts"

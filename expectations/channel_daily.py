@@ -3,7 +3,7 @@
 Per workspace and local day, each count summed over the channels equals the same count summed
 over the campaigns of mart_campaign_daily. The frame is one row per (workspace, day) from
 either side (FULL OUTER JOIN, NULL-safe, coalesced to 0), so a day missing on either side
-fails. The grain (workspace x channel x day) and the counts' signs are counted per row too.
+fails. The counts' signs are counted per row too; the grain is dbt's.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from expectations.period_marts import SHARED_COUNTS
 from expectations.rules import (
     agree,
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
 )
@@ -40,9 +39,7 @@ FRAME_SQL = f"""
 with
 
 channels as (
-    select
-        *,
-        {duplicate_rows_sql(["workspace_id", "channel", "activity_date"])} as rows_per_grain_key
+    select *
     from marts.mart_channel_daily
 ),
 
@@ -50,7 +47,6 @@ channel_totals as (
     select
         workspace_id,
         activity_date,
-        {count_where("rows_per_grain_key > 1", "duplicate_grain_rows")},
         {count_where(negative_predicate(COUNT_COLUMNS), "negative_count_rows")},
         {_sums("channel")}
     from channels
@@ -70,7 +66,6 @@ joined as (
     select
         coalesce(channel_totals.workspace_id, campaign_totals.workspace_id) as workspace_id,
         coalesce(channel_totals.activity_date, campaign_totals.activity_date) as activity_date,
-        coalesce(channel_totals.duplicate_grain_rows, 0) as duplicate_grain_rows,
         coalesce(channel_totals.negative_count_rows, 0) as negative_count_rows,
         {_JOINED_COUNTS}
     from channel_totals
@@ -84,18 +79,10 @@ select * from joined
 
 
 def build_suite() -> gx.ExpectationSuite:
-    """Grain unique, no count negative, and every count agrees with mart_campaign_daily."""
+    """No count negative, and every count agrees with mart_campaign_daily."""
     return make_suite(
         SUITE_NAME,
         [
-            no_violations(
-                "duplicate_grain_rows",
-                name="workspace_channel_day_unique",
-                description=(
-                    "One row per (workspace_id, channel, activity_date); unexpected rows are "
-                    "workspace days."
-                ),
-            ),
             no_violations(
                 "negative_count_rows",
                 name="no_count_negative",

@@ -3,8 +3,8 @@
 Per campaign, the messages of stage `dropped` over all reasons equal the summary's
 messages_dropped and those of stage `undelivered` its messages_undelivered. The frame is one
 row per campaign from either side (FULL OUTER JOIN, coalesced to 0): a campaign with failures
-but no summary row, or summary failures with no reasons behind them, fails. Row rules (grain,
-signs, share bounds, a stage's shares summing to 1) are counted per campaign.
+but no summary row, or summary failures with no reasons behind them, fails. Row rules (signs,
+share bounds, a stage's shares summing to 1) are counted per campaign.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from expectations.rules import (
     FLOAT_TOLERANCE,
     agree,
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
     outside_0_1_predicate,
@@ -47,7 +46,6 @@ with
 reasons as (
     select
         *,
-        {duplicate_rows_sql(["campaign_id", "stage", "reason"])} as rows_per_grain_key,
         -- a stage whose shares are all NULL totals 0, and fails
         coalesce(sum(share_of_stage) over (partition by campaign_id, stage), 0)
             as stage_share_total
@@ -57,7 +55,6 @@ reasons as (
 reason_totals as (
     select
         campaign_id,
-        {count_where("rows_per_grain_key > 1", "duplicate_grain_rows")},
         {count_where(negative_predicate(["messages"]), "negative_count_rows")},
         {count_where(outside_0_1_predicate("share_of_stage"), "share_outside_0_1_rows")},
         {count_where(f"abs(stage_share_total - 1) > {FLOAT_TOLERANCE}", "stage_share_off_rows")},
@@ -76,7 +73,6 @@ summary as (
 joined as (
     select
         coalesce(reason_totals.campaign_id, summary.campaign_id) as campaign_id,
-        coalesce(reason_totals.duplicate_grain_rows, 0) as duplicate_grain_rows,
         coalesce(reason_totals.negative_count_rows, 0) as negative_count_rows,
         coalesce(reason_totals.share_outside_0_1_rows, 0) as share_outside_0_1_rows,
         coalesce(reason_totals.stage_share_off_rows, 0) as stage_share_off_rows,
@@ -90,17 +86,10 @@ select * from joined
 
 
 def build_suite() -> gx.ExpectationSuite:
-    """Grain, signs and shares of the failure reasons, and their agreement with the summary."""
+    """Signs and shares of the failure reasons, and their agreement with the summary."""
     return make_suite(
         SUITE_NAME,
         [
-            no_violations(
-                "duplicate_grain_rows",
-                name="campaign_stage_reason_unique",
-                description=(
-                    "One row per (campaign_id, stage, reason); unexpected rows are campaigns."
-                ),
-            ),
             no_violations(
                 "negative_count_rows",
                 name="no_count_negative",

@@ -3,7 +3,7 @@
 Every click counts in both marts (a click naming no link or card sits in a NULL-keyed row),
 and both leave out excluded rows and campaigns not in dim_campaigns, so a campaign's clicks
 summed over steps, links and cards equal the summary's. The frame is one row per campaign from
-either side (FULL OUTER JOIN, coalesced to 0); row rules (grain, signs, unique clickers within
+either side (FULL OUTER JOIN, coalesced to 0); row rules (signs, unique clickers within
 clicks) are counted per campaign.
 """
 
@@ -14,7 +14,6 @@ import great_expectations as gx
 from expectations.rules import (
     agree,
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
 )
@@ -22,26 +21,16 @@ from expectations.runner import make_suite
 
 SUITE_NAME = "mart_link_clicks"
 
-GRAIN: tuple[str, ...] = ("campaign_id", "step_id", "link_id", "card_index")
-
 FRAME_SQL = f"""
 with
-
-links as (
-    select
-        *,
-        {duplicate_rows_sql(GRAIN)} as rows_per_grain_key
-    from marts.mart_link_clicks
-),
 
 link_totals as (
     select
         campaign_id,
-        {count_where("rows_per_grain_key > 1", "duplicate_grain_rows")},
         {count_where(negative_predicate(["clicks", "unique_clickers"]), "negative_count_rows")},
         {count_where("unique_clickers > clicks", "clickers_over_clicks_rows")},
         cast(sum(clicks) as bigint) as link_clicks
-    from links
+    from marts.mart_link_clicks
     group by campaign_id
 ),
 
@@ -55,7 +44,6 @@ summary as (
 joined as (
     select
         coalesce(link_totals.campaign_id, summary.campaign_id) as campaign_id,
-        coalesce(link_totals.duplicate_grain_rows, 0) as duplicate_grain_rows,
         coalesce(link_totals.negative_count_rows, 0) as negative_count_rows,
         coalesce(link_totals.clickers_over_clicks_rows, 0) as clickers_over_clicks_rows,
         coalesce(link_totals.link_clicks, 0) as link_clicks,
@@ -69,17 +57,10 @@ select * from joined
 
 
 def build_suite() -> gx.ExpectationSuite:
-    """Grain, signs and unique clickers of the link clicks, and their clicks add up."""
+    """Signs and unique clickers of the link clicks, and their clicks add up."""
     return make_suite(
         SUITE_NAME,
         [
-            no_violations(
-                "duplicate_grain_rows",
-                name="campaign_step_link_card_unique",
-                description=(
-                    f"One row per ({', '.join(GRAIN)}), NULLs equal; unexpected rows are campaigns."
-                ),
-            ),
             no_violations(
                 "negative_count_rows",
                 name="no_count_negative",

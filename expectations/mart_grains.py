@@ -1,11 +1,10 @@
-"""Grain and bounds of the marts that have no cross-mart total to agree on.
+"""Bounds of the marts that have no cross-mart total to agree on (their grain is dbt's).
 
-For each mart: its grain is unique (NULLs equal, as in GROUP BY and the dbt test), no count is
-negative, every fraction-of-population rate is in [0, 1] (NULL when its base is 0), and a few
-subset bounds hold (unique responders <= responses, ...). Each rule counts the rows breaking it
-per partition of the mart (a campaign, a source, ...), so the frame stays small even for
-`mart_execution_history`, and a duplicate key spanning two partitions counts in both. Guards
-the marts of `GRAINS`: `build_suite(mart)` and `FRAME_SQL[mart]`.
+For each mart: no count is negative, every fraction-of-population rate is in [0, 1] (NULL when
+its base is 0), and a few subset bounds hold (unique responders <= responses, ...). Each rule
+counts the rows breaking it per partition of the mart (a campaign, a source, ...), so the frame
+stays small even for `mart_execution_history`. Guards the marts of `GRAINS`:
+`build_suite(mart)` and `FRAME_SQL[mart]`.
 
 Not here: the period marts, mart_channel_daily, mart_failure_reasons, mart_campaign_revenue
 and mart_link_clicks (modules of their own, with their agreements). Rates that count events
@@ -21,7 +20,6 @@ import great_expectations.expectations as gxe
 
 from expectations.rules import (
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
     outside_0_1_predicate,
@@ -42,17 +40,13 @@ class RowRule:
 class MartGrain:
     """What one mart's rows must satisfy, and the partition its frame has one row per."""
 
-    grain_rule: str
-    grain: tuple[str, ...]
     partition: tuple[str, ...]
     counts: tuple[str, ...]
     fraction_rates: tuple[str, ...] = ()
     bounds: tuple[RowRule, ...] = ()
 
     def rules(self) -> tuple[RowRule, ...]:
-        grain = ", ".join(self.grain)
         return (
-            RowRule(self.grain_rule, "rows_per_grain_key > 1", f"One row per ({grain})."),
             RowRule(
                 "no_count_negative",
                 negative_predicate(self.counts),
@@ -72,8 +66,6 @@ class MartGrain:
 
 GRAINS: dict[str, MartGrain] = {
     "mart_sender_performance": MartGrain(
-        grain_rule="sender_id_unique",
-        grain=("sender_id",),
         partition=("workspace_id",),
         counts=("messages_sent", "messages_delivered", "messages_undelivered", "messages_sent_30d"),
         fraction_rates=("success_rate", "success_rate_30d"),
@@ -91,8 +83,6 @@ GRAINS: dict[str, MartGrain] = {
         ),
     ),
     "mart_response_buttons": MartGrain(
-        grain_rule="campaign_step_button_card_unique",
-        grain=("campaign_id", "step_id", "button_id", "card_index"),
         partition=("campaign_id",),
         counts=("responses", "unique_responders"),
         bounds=(
@@ -104,8 +94,6 @@ GRAINS: dict[str, MartGrain] = {
         ),
     ),
     "mart_template_benchmarks": MartGrain(
-        grain_rule="template_country_industry_category_unique",
-        grain=("template_id", "country", "industry", "template_category"),
         partition=("template_id",),
         counts=(
             "messages_sent",
@@ -126,14 +114,10 @@ GRAINS: dict[str, MartGrain] = {
         ),
     ),
     "mart_execution_history": MartGrain(
-        grain_rule="execution_id_unique",
-        grain=("execution_id",),
         partition=("campaign_id",),
         counts=("messages_attempted", "steps_reached"),
     ),
     "mart_data_quality": MartGrain(
-        grain_rule="source_arrival_date_unique",
-        grain=("source_name", "arrival_date"),
         partition=("source_name",),
         # duplicates_removed = rows_landed - rows_staged: negative means staging kept more
         # rows than landed that day.
@@ -165,19 +149,10 @@ def _frame_sql(mart: str, spec: MartGrain) -> str:
         count_where(r.predicate, violation_column(r.name)) for r in spec.rules()
     )
     return f"""
-with
-
-keyed as (
-    select
-        *,
-        {duplicate_rows_sql(spec.grain)} as rows_per_grain_key
-    from marts.{mart}
-)
-
 select
     {partition},
     {counts}
-from keyed
+from marts.{mart}
 group by {partition}
 """
 

@@ -12,10 +12,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from expectations.runner import make_suite, rule
+from expectations.thresholds import delivery_window_days
 
 SUITE_NAME = "fct_messages"
-
-DEFAULT_WINDOW_DAYS = 30
 
 # Bind parameters, in order: as_of (timestamp), delivery window in days (integer);
 # `frame_parameters` builds them. Excluded (test, internal) messages still get a delivery
@@ -61,9 +60,9 @@ select * from joined
 """
 
 
-def frame_parameters(as_of: datetime, window_days: int = DEFAULT_WINDOW_DAYS) -> list[object]:
-    """The bind parameters of `FRAME_SQL`, in order."""
-    return [as_of, window_days]
+def frame_parameters(as_of: datetime, window_days: int | None = None) -> list[object]:
+    """The bind parameters of `FRAME_SQL`, in order; the window defaults to dbt's var."""
+    return [as_of, delivery_window_days() if window_days is None else window_days]
 
 
 def build_suite() -> gx.ExpectationSuite:

@@ -4,8 +4,8 @@ Each period mart holds the summary's message-grain counts, every one dated by it
 summed over its periods a campaign's count must equal the summary's. The frame is one row per
 campaign from either side (FULL OUTER JOIN, coalesced to 0): a campaign with periods but no
 summary row, or a summary count with no periods behind it, fails the metric's agreement. The
-grain (campaign x period) and the counts' signs are checked on the mart's rows and counted per
-campaign. Guards `mart_campaign_daily`, `mart_campaign_weekly` and `mart_campaign_monthly`:
+counts' signs are checked on the mart's rows and counted per campaign; the grain is dbt's.
+Guards `mart_campaign_daily`, `mart_campaign_weekly` and `mart_campaign_monthly`:
 `build_suite(mart)` and `FRAME_SQL[mart]`.
 """
 
@@ -16,7 +16,6 @@ import great_expectations as gx
 from expectations.rules import (
     agree,
     count_where,
-    duplicate_rows_sql,
     negative_predicate,
     no_violations,
 )
@@ -60,16 +59,13 @@ def _frame_sql(mart: str, period: str) -> str:
 with
 
 periods as (
-    select
-        *,
-        {duplicate_rows_sql(["campaign_id", period])} as rows_per_grain_key
+    select *
     from marts.{mart}
 ),
 
 period_totals as (
     select
         campaign_id,
-        {count_where("rows_per_grain_key > 1", "duplicate_grain_rows")},
         {count_where(negative_predicate(SHARED_COUNTS), "negative_count_rows")},
         {period_sums}
     from periods
@@ -86,7 +82,6 @@ summary as (
 joined as (
     select
         coalesce(period_totals.campaign_id, summary.campaign_id) as campaign_id,
-        coalesce(period_totals.duplicate_grain_rows, 0) as duplicate_grain_rows,
         coalesce(period_totals.negative_count_rows, 0) as negative_count_rows,
         {joined_counts}
     from period_totals
@@ -101,16 +96,10 @@ FRAME_SQL: dict[str, str] = {mart: _frame_sql(mart, p) for mart, p in PERIOD_COL
 
 
 def build_suite(mart: str) -> gx.ExpectationSuite:
-    """Grain unique, no count negative, and every shared count adds up to the summary's."""
-    period = PERIOD_COLUMNS[mart]
+    """No count negative, and every shared count adds up to the summary's."""
     return make_suite(
         mart,
         [
-            no_violations(
-                "duplicate_grain_rows",
-                name="campaign_period_unique",
-                description=f"One row per (campaign_id, {period}); unexpected rows are campaigns.",
-            ),
             no_violations(
                 "negative_count_rows",
                 name="no_count_negative",

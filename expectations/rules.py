@@ -3,7 +3,7 @@
 Their frames are small aggregates, one row per partition of a mart (a campaign, a workspace and
 day, a source, ...), built in DuckDB:
 
-- a row-level rule (grain unique, no count negative, a rate in [0, 1], ...) is a column counting
+- a row-level rule (no count negative, a rate in [0, 1], ...) is a column counting
   the partition's rows that break it, expected to be 0 (`no_violations`);
 - an agreement between two marts is a pair of per-partition sums, each side coalesced to 0 after
   a FULL OUTER JOIN so a partition missing on either side shows up, expected equal (`agree`).
@@ -41,11 +41,6 @@ def agree(column_a: str, column_b: str, *, name: str, description: str) -> gxe.E
         severity="error",
         description=description,
     )
-
-
-def duplicate_rows_sql(grain: Sequence[str]) -> str:
-    """A window column: the rows sharing this row's grain key (NULLs equal, as in GROUP BY)."""
-    return f"count(*) over (partition by {', '.join(grain)})"
 
 
 def negative_predicate(counts: Sequence[str]) -> str:

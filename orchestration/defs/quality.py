@@ -102,6 +102,7 @@ GUARDED_MARTS: list[GuardedAsset] = [
         model_key("mart_campaign_step_funnel"),
         step_funnel.build_suite(),
         step_funnel.FRAME_SQL,
+        reads=(_SUMMARY_KEY,),
     ),
     GuardedAsset(
         "mart_campaign_branches",

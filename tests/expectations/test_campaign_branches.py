@@ -31,10 +31,6 @@ def test_clean_branches_pass(branches: duckdb.DuckDBPyConnection) -> None:
 
 
 BREAKS = [
-    (
-        f"insert into {TABLE} values ('c1', 'logic1', 'yes', 3)",
-        "campaign_step_branch_unique",
-    ),
     (f"update {TABLE} set contacts = -5 where branch_label = 'no'", "contacts_not_negative"),
 ]
 

@@ -84,12 +84,6 @@ BREAKS = [
         ["conversions_add_up_to_summary"],
     ),
     (
-        # a second NULL-currency row with nothing in it: NULLs are one key, totals unchanged
-        "duplicated_grain_row",
-        f"insert into {REVENUE} values ('c1', null, 0, 0, null)",
-        ["campaign_currency_unique"],
-    ),
-    (
         "negative_count",
         f"update {REVENUE} set conversions_with_revenue = -1 where currency = 'EUR'",
         ["no_count_negative"],

@@ -97,7 +97,6 @@ def test_every_expectation_is_blocking() -> None:
 
 
 BREAKS = [
-    ("insert into {t} select * from {t} where campaign_id = 'c1'", "campaign_id_unique"),
     ("update {t} set contacts_pending = contacts_pending + 1", "contacts_add_up_to_audience"),
     (
         "update {t} set messages_delivery_pending = messages_delivery_pending + 1",

@@ -112,17 +112,6 @@ def test_channel_daily_that_does_not_add_up_fails_on_that_count(
     assert outcome.blocks
 
 
-def test_duplicated_channel_day_fails_on_the_grain(warehouse: duckdb.DuckDBPyConnection) -> None:
-    zeros = ", ".join(f"0 as {c}" for c in COUNT_COLUMNS)
-    warehouse.execute(
-        f"insert into {CHANNEL_DAILY} by name "
-        f"select 'w1' as workspace_id, 'sms' as channel, date '{DAY_1}' as activity_date, {zeros}"
-    )
-    outcome = _validate(warehouse)
-    assert_fails_only(outcome, "workspace_channel_day_unique")
-    assert outcome.blocks
-
-
 def test_negative_count_fails_even_when_the_total_agrees(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:

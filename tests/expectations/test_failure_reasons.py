@@ -93,12 +93,6 @@ BREAKS = [
         ["dropped_reasons_add_up_to_summary"],
     ),
     (
-        # a second row for a key, with nothing in it: totals and shares unchanged
-        "duplicated_grain_row",
-        f"insert into {REASONS} values ('c2', 'undelivered', 'unknown', 0, 0.0)",
-        ["campaign_stage_reason_unique"],
-    ),
-    (
         # -1 and +2 on the same stage: the stage total is unchanged
         "negative_messages",
         f"update {REASONS} set messages = case reason when 'opted_out' then -1 else 4 end "

@@ -81,12 +81,6 @@ BREAKS = [
         ["clicks_add_up_to_summary"],
     ),
     (
-        # a second row for the all-NULL key, with nothing in it: the total is unchanged
-        "duplicated_grain_row",
-        f"insert into {LINKS} values ('c1', null, null, null, 0, 0)",
-        ["campaign_step_link_card_unique"],
-    ),
-    (
         "negative_count",
         f"update {LINKS} set unique_clickers = -1 where campaign_id = 'c2'",
         ["no_count_negative"],

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta
 
 import duckdb
 import pytest
+import yaml
 
 from expectations import message_facts
 from expectations.runner import SuiteOutcome, run_suite
+from orchestration import paths
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
 FACTS = "marts.fct_messages"
@@ -54,7 +56,9 @@ def warehouse(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
     return connection
 
 
-def _validate(connection: duckdb.DuckDBPyConnection, window_days: int = 30) -> SuiteOutcome:
+def _validate(
+    connection: duckdb.DuckDBPyConnection, window_days: int | None = None
+) -> SuiteOutcome:
     parameters = message_facts.frame_parameters(AS_OF, window_days)
     frame = connection.execute(message_facts.FRAME_SQL, parameters).df()
     return run_suite(message_facts.build_suite(), frame)
@@ -110,3 +114,8 @@ def test_facts_of_a_campaign_missing_from_the_summary_block(
         "summary_messages_sent_match_facts",
         "summary_messages_attempted_match_facts",
     )
+
+
+def test_the_window_is_dbt_s_delivery_window_var() -> None:
+    project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    assert message_facts.frame_parameters(AS_OF) == [AS_OF, project["vars"]["delivery_window_days"]]

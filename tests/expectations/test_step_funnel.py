@@ -8,6 +8,7 @@ from expectations.runner import SuiteOutcome, run_suite
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
 TABLE = "marts.mart_campaign_step_funnel"
+SUMMARY = "marts.mart_campaign_summary"
 
 
 def _step(step_id: str, order: int, parent: str | None, reached: int, dropoff: float | None):
@@ -36,6 +37,12 @@ def funnel(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         _step("s3", 3, "s2", 66, -0.1),
     ]
     create_table(connection, TABLE, rows)
+    # c1's summary holds a send and a conversion of a message without a step; c2 sent nothing.
+    summary = [
+        {"campaign_id": "c1", "messages_sent": 227, "conversions": 4},
+        {"campaign_id": "c2", "messages_sent": 0, "conversions": 0},
+    ]
+    create_table(connection, SUMMARY, summary)
     return connection
 
 
@@ -49,24 +56,41 @@ def test_clean_funnel_passes(funnel: duckdb.DuckDBPyConnection) -> None:
 
 
 BREAKS = [
-    (f"insert into {TABLE} select * from {TABLE} where step_id = 's2'", "campaign_step_unique"),
-    (f"update {TABLE} set conversions = -1 where step_id = 's3'", "no_count_negative"),
-    (f"update {TABLE} set dropoff_rate = 1.2 where step_id = 's2'", "dropoff_rate_at_most_1"),
+    (f"update {TABLE} set conversions = -1 where step_id = 's3'", ["no_count_negative"]),
+    (f"update {TABLE} set dropoff_rate = 1.2 where step_id = 's2'", ["dropoff_rate_at_most_1"]),
+    # A send counted under two steps.
+    (
+        f"update {TABLE} set messages_sent = messages_sent + 2 where step_id = 's2'",
+        ["messages_sent_within_summary"],
+    ),
+    (
+        f"update {TABLE} set conversions = 3 where step_id = 's1'",
+        ["conversions_within_summary"],
+    ),
+    # A campaign the summary does not know: every count it holds is more than the summary's.
+    (
+        f"insert into {TABLE} select * replace ('c9' as campaign_id) from {TABLE} "
+        "where step_id = 's1'",
+        ["messages_sent_within_summary", "conversions_within_summary"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("statement", "expected"), BREAKS, ids=[b[1] for b in BREAKS])
+@pytest.mark.parametrize(
+    ("statement", "expected"), BREAKS, ids=["_".join(b[1]) + str(i) for i, b in enumerate(BREAKS)]
+)
 def test_broken_funnel_fails_on_the_intended_expectation(
-    funnel: duckdb.DuckDBPyConnection, statement: str, expected: str
+    funnel: duckdb.DuckDBPyConnection, statement: str, expected: list[str]
 ) -> None:
     funnel.execute(statement)
     outcome = _validate(funnel)
-    assert_fails_only(outcome, expected)
+    assert_fails_only(outcome, *expected)
     assert outcome.blocks
 
 
-def test_same_step_id_in_two_campaigns_is_not_a_duplicate(
+def test_a_funnel_holding_less_than_the_summary_passes(
     funnel: duckdb.DuckDBPyConnection,
 ) -> None:
-    funnel.execute(f"insert into {TABLE} select * replace ('c2' as campaign_id) from {TABLE}")
+    # Messages without a step count in the summary only.
+    funnel.execute(f"update {SUMMARY} set messages_sent = 1000, conversions = 50")
     assert_passes(_validate(funnel))
