@@ -6,8 +6,9 @@ from typing import Any
 
 import yaml
 
+from expectations.guards import build_suite
+from expectations.registry import GUARDS
 from orchestration import paths
-from orchestration.defs.quality import GUARDED_MARTS
 
 _GRAIN_TESTS = ("unique", "unique_combination_of_columns")
 
@@ -32,16 +33,15 @@ def _has_grain_test(model: dict[str, Any]) -> bool:
 
 def test_every_guarded_mart_has_its_grain_tested_by_dbt() -> None:
     models = {m["name"]: m for m in _mart_models()}
-    for guarded in GUARDED_MARTS:
-        mart = guarded.asset_key.path[-1]
-        if mart.startswith("mart_"):
-            assert _has_grain_test(models[mart]), f"{mart} has no dbt unique test"
+    for guard in GUARDS:
+        if guard.asset.startswith("mart_"):
+            assert _has_grain_test(models[guard.asset]), f"{guard.asset} has no dbt unique test"
 
 
 def test_no_great_expectations_suite_checks_a_grain_again() -> None:
-    for guarded in GUARDED_MARTS:
-        names = [e.meta["name"] for e in guarded.suite.expectations]
-        assert not [n for n in names if n.endswith("_unique")], guarded.name
+    for guard in GUARDS:
+        names = [e.meta["name"] for e in build_suite(guard).expectations]
+        assert not [n for n in names if n.endswith("_unique")], guard.asset
 
 
 def test_no_dbt_singular_test_repeats_an_agreement_between_marts() -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from expectations import step_funnel
+from expectations import mart_campaign_step_funnel
+from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
@@ -47,8 +48,8 @@ def funnel(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def _validate(connection: duckdb.DuckDBPyConnection) -> SuiteOutcome:
-    frame = connection.execute(step_funnel.FRAME_SQL).df()
-    return run_suite(step_funnel.build_suite(), frame)
+    frame = connection.execute(frame_sql(mart_campaign_step_funnel.GUARD)).df()
+    return run_suite(build_suite(mart_campaign_step_funnel.GUARD), frame)
 
 
 def test_clean_funnel_passes(funnel: duckdb.DuckDBPyConnection) -> None:

@@ -6,7 +6,8 @@ import duckdb
 import pytest
 import yaml
 
-from expectations import message_facts
+from expectations import fct_messages
+from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
 from orchestration import paths
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
@@ -59,9 +60,9 @@ def warehouse(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
 def _validate(
     connection: duckdb.DuckDBPyConnection, window_days: int | None = None
 ) -> SuiteOutcome:
-    parameters = message_facts.frame_parameters(AS_OF, window_days)
-    frame = connection.execute(message_facts.FRAME_SQL, parameters).df()
-    return run_suite(message_facts.build_suite(), frame)
+    parameters = fct_messages.frame_parameters(AS_OF, window_days)
+    frame = connection.execute(frame_sql(fct_messages.GUARD), parameters).df()
+    return run_suite(build_suite(fct_messages.GUARD), frame)
 
 
 def test_facts_that_agree_with_the_summary_pass(warehouse: duckdb.DuckDBPyConnection) -> None:
@@ -69,8 +70,8 @@ def test_facts_that_agree_with_the_summary_pass(warehouse: duckdb.DuckDBPyConnec
 
 
 def test_frame_is_one_row_per_campaign(warehouse: duckdb.DuckDBPyConnection) -> None:
-    parameters = message_facts.frame_parameters(AS_OF)
-    frame = warehouse.execute(message_facts.FRAME_SQL, parameters).df()
+    parameters = fct_messages.frame_parameters(AS_OF)
+    frame = warehouse.execute(frame_sql(fct_messages.GUARD), parameters).df()
     assert sorted(frame["campaign_id"]) == ["c1", "c2", "c3"]
 
 
@@ -118,4 +119,5 @@ def test_facts_of_a_campaign_missing_from_the_summary_block(
 
 def test_the_window_is_dbt_s_delivery_window_var() -> None:
     project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    assert message_facts.frame_parameters(AS_OF) == [AS_OF, project["vars"]["delivery_window_days"]]
+    window = project["vars"]["delivery_window_days"]
+    assert fct_messages.frame_parameters(AS_OF) == {"as_of": AS_OF, "window_days": window}
