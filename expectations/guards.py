@@ -79,107 +79,117 @@ def _total_column(rule_: PartitionSum) -> str:
     return f"{rule_.name}__group_total"
 
 
-def _aggregate(measure: Measure) -> str:
-    value = "count(*)" if measure.column is None else f"sum({ident(measure.column)})"
-    if measure.where:
-        value += f" filter (where {measure.where})"
-    return f"cast(coalesce({value}, 0) as bigint)"
-
-
-def _predicate(rule_: RowRule | PartitionSum) -> str:
-    if isinstance(rule_, RowRule):
-        return rule_.predicate
-    # A tolerance: the shares are DOUBLE sums whose order is not fixed.
-    return f"abs({ident(_total_column(rule_))} - {rule_.total!r}) > {FLOAT_TOLERANCE!r}"
-
-
-def _cte(name: str, body: str) -> str:
-    return f"{name} as (\n{body}\n)"
-
-
-def _select(columns: list[str], indent: str = "    ") -> str:
+def _select(columns: list[str], indent: str = "        ") -> str:
     return (",\n" + indent).join(columns)
 
 
-def frame_sql(guard: Guard) -> str:
-    """The guard's frame: one row per partition, a column per row rule, two per agreement."""
-    keys = [ident(c) for c in guard.partition]
-    sums = [r for r in guard.rules if isinstance(r, PartitionSum)]
-    counted = [r for r in guard.rules if isinstance(r, RowRule | PartitionSum)]
-    agreements = [r for r in guard.rules if isinstance(r, Agreement)]
+def _grouped(name: str, columns: list[str], source: str, keys: list[str]) -> str:
+    """A CTE aggregating `source` per partition."""
+    return (
+        f"{name} as (\n    select\n        {_select(columns)}\n"
+        f"    from {source}\n    group by {', '.join(keys)}\n)"
+    )
 
-    windows = [
-        f"coalesce(sum({ident(s.column)}) over (partition by "
-        f"{', '.join(ident(c) for c in s.over)}), 0) as {ident(_total_column(s))}"
-        for s in sums
-    ]
-    guarded_rows = (
-        f"    select\n        {_select(['*', *windows], '        ')}\n    from {table(guard.asset)}"
-    )
-    ctes = [_cte("guarded", guarded_rows)]
-    guarded_columns = [
-        *keys,
-        *(
-            f"count(*) filter (where {_predicate(r)}) as {ident(violation_column(r.name))}"
-            for r in counted
-        ),
-        *(f"{_aggregate(a.measure)} as {ident(agreement_columns(a)[0])}" for a in agreements),
-    ]
-    ctes.append(
-        _cte(
-            "guarded_totals",
-            f"    select\n        {_select(guarded_columns, '        ')}\n"
-            f"    from guarded\n    group by {', '.join(keys)}",
-        )
-    )
-    sides = ["guarded_totals"]
-    for index, other in enumerate(guard.reads):
-        name = f"other_{index}"
-        columns = [
-            *keys,
-            *(
-                f"{_aggregate(a.other_measure)} as {ident(agreement_columns(a)[1])}"
-                for a in agreements
-                if a.other == other
-            ),
-        ]
-        ctes.append(
-            _cte(
-                name,
-                f"    select\n        {_select(columns, '        ')}\n"
-                f"    from {table(other)}\n    group by {', '.join(keys)}",
-            )
-        )
-        sides.append(name)
+
+# One builder per kind of rule: the column(s) it adds to the frame.
+
+
+def _row_rule_count(rule_: RowRule | PartitionSum) -> str:
+    """Row rules and partition sums: the partition's rows that break the rule."""
+    if isinstance(rule_, RowRule):
+        predicate = rule_.predicate
+    else:
+        # A tolerance: the shares are DOUBLE sums whose order is not fixed.
+        total = ident(_total_column(rule_))
+        predicate = f"abs({total} - {rule_.total!r}) > {FLOAT_TOLERANCE!r}"
+    return f"count(*) filter (where {predicate}) as {ident(violation_column(rule_.name))}"
+
+
+def _partition_sum_window(rule_: PartitionSum) -> str:
+    """A partition sum's group total, on each guarded row (0 when all its values are NULL)."""
+    over = ", ".join(ident(c) for c in rule_.over)
+    column = ident(rule_.column)
+    return f"coalesce(sum({column}) over (partition by {over}), 0) as {ident(_total_column(rule_))}"
+
+
+def _measure(measure: Measure, alias: str) -> str:
+    """An agreement's side: its per-partition total."""
+    value = "count(*)" if measure.column is None else f"sum({ident(measure.column)})"
+    if measure.where:
+        value += f" filter (where {measure.where})"
+    return f"cast(coalesce({value}, 0) as bigint) as {ident(alias)}"
+
+
+def _full_outer_join(keys: list[str], sides: list[str]) -> tuple[list[str], str]:
+    """The partition keys and FROM clause joining every side's per-partition totals.
+
+    FULL OUTER, NULL-safe on the keys, each later side matched on the keys coalesced over the
+    sides before it: a partition present on any one side is a row of the frame.
+    """
 
     def key(column: str, joined: list[str]) -> str:
         if len(joined) == 1:
             return f"{joined[0]}.{column}"
         return f"coalesce({', '.join(f'{side}.{column}' for side in joined)})"
 
-    body = f"from {sides[0]}"
+    clause = f"from {sides[0]}"
     for index, side in enumerate(sides[1:], start=1):
         on = "\n    and ".join(
             f"{key(k, sides[:index])} is not distinct from {side}.{k}" for k in keys
         )
-        body += f"\nfull outer join {side}\n    on {on}"
-    selected = [
-        *(f"{key(k, sides)} as {k}" for k in keys),
-        *(
-            f"coalesce(guarded_totals.{ident(violation_column(r.name))}, 0) "
-            f"as {ident(violation_column(r.name))}"
-            for r in counted
-        ),
+        clause += f"\nfull outer join {side}\n    on {on}"
+    return [f"{key(k, sides)} as {k}" for k in keys], clause
+
+
+def frame_sql(guard: Guard) -> str:
+    """The guard's frame: one row per partition, a column per row rule, two per agreement.
+
+    Every total is coalesced to 0: a partition missing on one side has nothing there.
+    """
+    keys = [ident(c) for c in guard.partition]
+    counted = [r for r in guard.rules if isinstance(r, RowRule | PartitionSum)]
+    windows = [_partition_sum_window(r) for r in guard.rules if isinstance(r, PartitionSum)]
+    agreements = [r for r in guard.rules if isinstance(r, Agreement)]
+
+    ctes = [
+        f"guarded as (\n    select\n        {_select(['*', *windows])}\n"
+        f"    from {table(guard.asset)}\n)"
     ]
+    ctes.append(
+        _grouped(
+            "guarded_totals",
+            [
+                *keys,
+                *(_row_rule_count(r) for r in counted),
+                *(_measure(a.measure, agreement_columns(a)[0]) for a in agreements),
+            ],
+            "guarded",
+            keys,
+        )
+    )
+    sides = {"guarded_totals": "guarded_totals"}
+    for index, other in enumerate(guard.reads):
+        sides[other] = f"other_{index}"
+        measures = [
+            _measure(a.other_measure, agreement_columns(a)[1])
+            for a in agreements
+            if a.other == other
+        ]
+        ctes.append(_grouped(sides[other], [*keys, *measures], table(other), keys))
+
+    selected, from_clause = _full_outer_join(keys, list(sides.values()))
+    for r in counted:
+        column = ident(violation_column(r.name))
+        selected.append(f"coalesce(guarded_totals.{column}, 0) as {column}")
     for a in agreements:
         mine, theirs = (ident(c) for c in agreement_columns(a))
-        side = sides[1 + guard.reads.index(a.other)]
-        selected += [
-            f"coalesce(guarded_totals.{mine}, 0) as {mine}",
-            f"coalesce({side}.{theirs}, 0) as {theirs}",
-        ]
+        selected.append(f"coalesce(guarded_totals.{mine}, 0) as {mine}")
+        selected.append(f"coalesce({sides[a.other]}.{theirs}, 0) as {theirs}")
     separator = ",\n\n"
-    return f"with\n\n{separator.join(ctes)}\n\nselect\n    {_select(selected)}\n{body}\n"
+    return (
+        f"with\n\n{separator.join(ctes)}\n\n"
+        f"select\n    {_select(selected, '    ')}\n{from_clause}\n"
+    )
 
 
 def build_suite(guard: Guard) -> gx.ExpectationSuite:
