@@ -1,9 +1,10 @@
 """Great Expectations suites guarding metric integrity, one module per guarded asset.
 
-Each module exposes `build_suite()` and the `FRAME_SQL` that builds, from the working
-database, the small aggregate frame the suite validates; `runner.run_suite` validates it. A
-module guarding several marts alike (`period_marts`, `mart_grains`) exposes
-`build_suite(mart)` and `FRAME_SQL[mart]`; `rules` holds the pieces the cross-mart suites share.
+Each mart module (named after the asset it guards) declares a `GUARD`: the asset, the
+partition its frame has one row per, and its rules as data (`rules`); `guards` builds the
+frame's SQL and the suite from it, one builder per kind of rule, and `registry.GUARDS` lists
+them all. `quarantine` and `volume` guard the raw layer with SQL of their own; `runner`
+validates a frame against a suite; `thresholds` reads the limits the pipeline shares.
 """
 
 from expectations.runner import (

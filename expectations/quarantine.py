@@ -15,10 +15,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from expectations.runner import make_suite, rule
+from expectations.thresholds import MAX_QUARANTINE_SHARE
 
 SUITE_NAME = "quarantine"
-
-DEFAULT_MAX_SHARE = 0.01
 
 # Bind parameters, in order: source, first arrival date (inclusive), end date (exclusive),
 # the half-open range the partitions use; `frame_parameters` builds them.
@@ -58,7 +57,7 @@ def frame_parameters(source: str, start: date, end: date) -> list[object]:
     return [source, start, end]
 
 
-def build_suite(max_share: float = DEFAULT_MAX_SHARE) -> gx.ExpectationSuite:
+def build_suite(max_share: float = MAX_QUARANTINE_SHARE) -> gx.ExpectationSuite:
     """Warn on any quarantined row; block when a day's quarantined share exceeds `max_share`."""
     return make_suite(
         SUITE_NAME,

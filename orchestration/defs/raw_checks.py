@@ -19,6 +19,7 @@ import great_expectations as gx
 
 from expectations import quarantine, volume
 from expectations.runner import run_suite
+from expectations.thresholds import MAX_QUARANTINE_SHARE
 from orchestration.defs.suite_checks import DETAIL_KEY, suite_check_results, suite_check_specs
 from orchestration.lib.landing import describe_skipped
 from orchestration.lib.sources import Source
@@ -45,7 +46,7 @@ def _volume_suite() -> gx.ExpectationSuite:
 def raw_check_specs(source: Source) -> list[dg.AssetCheckSpec]:
     """The checks of one raw asset (the share limit does not change their names)."""
     key = raw_key(source)
-    specs = suite_check_specs(key, _quarantine_suite(quarantine.DEFAULT_MAX_SHARE))
+    specs = suite_check_specs(key, _quarantine_suite(MAX_QUARANTINE_SHARE))
     if not source.is_dimension:
         specs += suite_check_specs(key, _volume_suite())
     specs.append(

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from expectations.quarantine import DEFAULT_MAX_SHARE
+from expectations.thresholds import MAX_QUARANTINE_SHARE
 from orchestration import paths
 from orchestration.defs.run_history import claim_run, forget_old_runs
 from orchestration.lib import rawlayer
@@ -48,7 +48,7 @@ class WarehouseResource(dg.ConfigurableResource):
         default="", description="Where DuckDB spills (default: `<warehouse>/tmp`)."
     )
     max_quarantine_share: float = Field(
-        default=DEFAULT_MAX_SHARE,
+        default=MAX_QUARANTINE_SHARE,
         description="Blocking share of quarantined rows per source and arrival date.",
     )
     lock_wait_seconds: float = Field(

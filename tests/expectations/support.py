@@ -45,14 +45,15 @@ def assert_fails_only(outcome: SuiteOutcome, *names: str) -> None:
 
 def documented_columns(model: str) -> list[str]:
     """The columns of a mart as its dbt yml documents them (the names BI tools rely on)."""
-    for node in _mart_models():
+    for node in mart_models():
         if node["name"] == model:
             return [column["name"] for column in node.get("columns", [])]
     raise KeyError(model)
 
 
 @functools.cache
-def _mart_models() -> tuple[dict[str, Any], ...]:
+def mart_models() -> tuple[dict[str, Any], ...]:
+    """The models of the marts' yml files (marts, dimensions and facts)."""
     models: list[dict[str, Any]] = []
     for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
         models.extend(yaml.safe_load(path.read_text()).get("models", []))

@@ -7,6 +7,7 @@ import pytest
 
 from expectations import quarantine
 from expectations.runner import SuiteOutcome, run_suite
+from expectations.thresholds import MAX_QUARANTINE_SHARE
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
 TABLE = "raw.landed_files"
@@ -60,7 +61,9 @@ def _add(connection: duckdb.DuckDBPyConnection, *files: dict[str, object]) -> No
         )
 
 
-def _validate(connection: duckdb.DuckDBPyConnection, max_share: float = 0.01) -> SuiteOutcome:
+def _validate(
+    connection: duckdb.DuckDBPyConnection, max_share: float = MAX_QUARANTINE_SHARE
+) -> SuiteOutcome:
     parameters = quarantine.frame_parameters("sends", DAY_1, DAY_3)
     frame = connection.execute(quarantine.FRAME_SQL, parameters).df()
     return run_suite(quarantine.build_suite(max_share=max_share), frame)

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
 import re
-from types import ModuleType
 
+import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 import pytest
 
-from expectations import (
-    campaign_branches,
-    campaign_summary,
-    message_facts,
-    quarantine,
-    step_funnel,
-)
+from expectations import quarantine, volume
+from expectations.guards import build_suite
+from expectations.registry import GUARDS
 from expectations.runner import make_suite, rule, run_suite
 
-SUITE_MODULES = [campaign_summary, step_funnel, campaign_branches, message_facts, quarantine]
+SUITES = [
+    *(build_suite(guard) for guard in GUARDS),
+    quarantine.build_suite(),
+    volume.build_suite(),
+]
 
 
 def _between(column: str, name: str, severity: str = "error") -> gxe.Expectation:
@@ -28,11 +28,10 @@ def _between(column: str, name: str, severity: str = "error") -> gxe.Expectation
     )
 
 
-@pytest.mark.parametrize("module", SUITE_MODULES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
 def test_every_expectation_has_a_unique_snake_case_name_and_a_description(
-    module: ModuleType,
+    suite: gx.ExpectationSuite,
 ) -> None:
-    suite = module.build_suite()
     names = [e.meta["name"] for e in suite.expectations]
     assert len(set(names)) == len(names)
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in names)

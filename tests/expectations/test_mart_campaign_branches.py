@@ -3,7 +3,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from expectations import campaign_branches
+from expectations import mart_campaign_branches
+from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
@@ -22,8 +23,8 @@ def branches(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
 
 
 def _validate(connection: duckdb.DuckDBPyConnection) -> SuiteOutcome:
-    frame = connection.execute(campaign_branches.FRAME_SQL).df()
-    return run_suite(campaign_branches.build_suite(), frame)
+    frame = connection.execute(frame_sql(mart_campaign_branches.GUARD)).df()
+    return run_suite(build_suite(mart_campaign_branches.GUARD), frame)
 
 
 def test_clean_branches_pass(branches: duckdb.DuckDBPyConnection) -> None:
@@ -31,10 +32,6 @@ def test_clean_branches_pass(branches: duckdb.DuckDBPyConnection) -> None:
 
 
 BREAKS = [
-    (
-        f"insert into {TABLE} values ('c1', 'logic1', 'yes', 3)",
-        "campaign_step_branch_unique",
-    ),
     (f"update {TABLE} set contacts = -5 where branch_label = 'no'", "contacts_not_negative"),
 ]
 

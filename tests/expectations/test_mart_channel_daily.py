@@ -5,8 +5,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from expectations import channel_daily
-from expectations.channel_daily import COUNT_COLUMNS
+from expectations import mart_channel_daily
+from expectations.guards import build_suite, frame_sql
+from expectations.mart_channel_daily import COUNT_COLUMNS
 from expectations.runner import SuiteOutcome, run_suite
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
@@ -58,8 +59,8 @@ def warehouse(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
 
 
 def _validate(connection: duckdb.DuckDBPyConnection) -> SuiteOutcome:
-    frame = connection.execute(channel_daily.FRAME_SQL).df()
-    return run_suite(channel_daily.build_suite(), frame)
+    frame = connection.execute(frame_sql(mart_channel_daily.GUARD)).df()
+    return run_suite(build_suite(mart_channel_daily.GUARD), frame)
 
 
 def test_channel_days_that_add_up_to_the_campaign_days_pass(
@@ -69,12 +70,12 @@ def test_channel_days_that_add_up_to_the_campaign_days_pass(
 
 
 def test_frame_is_one_row_per_workspace_day(warehouse: duckdb.DuckDBPyConnection) -> None:
-    frame = warehouse.execute(channel_daily.FRAME_SQL).df()
+    frame = warehouse.execute(frame_sql(mart_channel_daily.GUARD)).df()
     assert len(frame) == 4
 
 
 def test_every_expectation_is_blocking() -> None:
-    suite = channel_daily.build_suite()
+    suite = build_suite(mart_channel_daily.GUARD)
     assert {e.meta["severity"] for e in suite.expectations} == {"error"}
 
 
@@ -109,17 +110,6 @@ def test_channel_daily_that_does_not_add_up_fails_on_that_count(
     warehouse.execute(statement)
     outcome = _validate(warehouse)
     assert_fails_only(outcome, *(f"{c}_add_up_to_campaign_daily" for c in counts))
-    assert outcome.blocks
-
-
-def test_duplicated_channel_day_fails_on_the_grain(warehouse: duckdb.DuckDBPyConnection) -> None:
-    zeros = ", ".join(f"0 as {c}" for c in COUNT_COLUMNS)
-    warehouse.execute(
-        f"insert into {CHANNEL_DAILY} by name "
-        f"select 'w1' as workspace_id, 'sms' as channel, date '{DAY_1}' as activity_date, {zeros}"
-    )
-    outcome = _validate(warehouse)
-    assert_fails_only(outcome, "workspace_channel_day_unique")
     assert outcome.blocks
 
 

@@ -4,9 +4,12 @@ from datetime import datetime, timedelta
 
 import duckdb
 import pytest
+import yaml
 
-from expectations import message_facts
+from expectations import fct_messages
+from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
+from orchestration import paths
 from tests.expectations.support import assert_fails_only, assert_passes, create_table
 
 FACTS = "marts.fct_messages"
@@ -54,10 +57,12 @@ def warehouse(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnectio
     return connection
 
 
-def _validate(connection: duckdb.DuckDBPyConnection, window_days: int = 30) -> SuiteOutcome:
-    parameters = message_facts.frame_parameters(AS_OF, window_days)
-    frame = connection.execute(message_facts.FRAME_SQL, parameters).df()
-    return run_suite(message_facts.build_suite(), frame)
+def _validate(
+    connection: duckdb.DuckDBPyConnection, window_days: int | None = None
+) -> SuiteOutcome:
+    parameters = fct_messages.frame_parameters(AS_OF, window_days)
+    frame = connection.execute(frame_sql(fct_messages.GUARD), parameters).df()
+    return run_suite(build_suite(fct_messages.GUARD), frame)
 
 
 def test_facts_that_agree_with_the_summary_pass(warehouse: duckdb.DuckDBPyConnection) -> None:
@@ -65,8 +70,8 @@ def test_facts_that_agree_with_the_summary_pass(warehouse: duckdb.DuckDBPyConnec
 
 
 def test_frame_is_one_row_per_campaign(warehouse: duckdb.DuckDBPyConnection) -> None:
-    parameters = message_facts.frame_parameters(AS_OF)
-    frame = warehouse.execute(message_facts.FRAME_SQL, parameters).df()
+    parameters = fct_messages.frame_parameters(AS_OF)
+    frame = warehouse.execute(frame_sql(fct_messages.GUARD), parameters).df()
     assert sorted(frame["campaign_id"]) == ["c1", "c2", "c3"]
 
 
@@ -110,3 +115,9 @@ def test_facts_of_a_campaign_missing_from_the_summary_block(
         "summary_messages_sent_match_facts",
         "summary_messages_attempted_match_facts",
     )
+
+
+def test_the_window_is_dbt_s_delivery_window_var() -> None:
+    project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    window = project["vars"]["delivery_window_days"]
+    assert fct_messages.frame_parameters(AS_OF) == {"as_of": AS_OF, "window_days": window}

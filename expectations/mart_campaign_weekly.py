@@ -1,0 +1,7 @@
+"""`mart_campaign_weekly` adds up to the summary, per campaign: the daily mart's rules."""
+
+from __future__ import annotations
+
+from expectations.mart_campaign_daily import period_guard
+
+GUARD = period_guard("mart_campaign_weekly")

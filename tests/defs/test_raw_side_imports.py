@@ -1,0 +1,29 @@
+"""The raw layer runs before dbt and must load without it: nothing on its side imports dbt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from orchestration import paths
+
+_PROBE = """
+import json, sys
+import orchestration.defs.ingestion
+print(json.dumps(sorted(m for m in sys.modules if m == "orchestration.defs.dbt"
+                        or m.startswith(("orchestration.defs.quality", "dagster_dbt", "dbt")))))
+"""
+
+
+def test_importing_the_ingestion_does_not_import_dbt() -> None:
+    # A fresh interpreter: this test process may have imported the dbt module already.
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
