@@ -16,6 +16,8 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -25,9 +27,15 @@ BIN = VENV / "bin"
 STAMP = VENV / ".installed-from"
 
 
-def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+def _run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
+    subprocess.run([str(a) for a in args], cwd=cwd, check=True, env=env)
+
+
+def _timed(step: str, *args: str | Path, env: dict[str, str], cwd: Path = ROOT) -> None:
+    started = time.monotonic()
+    _run(*args, env=env, cwd=cwd)
+    print(f"{step}: {time.monotonic() - started:.0f} s", flush=True)
 
 
 LOCKS = ("requirements.lock",)
@@ -63,6 +71,26 @@ def test(extra: list[str]) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     _run(BIN / "ruff", "check", ".", env=env)
     _run(BIN / "ruff", "format", "--check", ".", env=env)
+    # Both render the project with dbt, whose profile needs a warehouse path: a scratch file
+    # nothing is read from. dbt parse writes its manifest and logs there too, not over the
+    # pipeline's in dbt_project/target.
+    with tempfile.TemporaryDirectory(prefix="cw-sql-checks-") as scratch:
+        dbt_env = {**env, "CW_WAREHOUSE_DB": str(Path(scratch) / "lint.duckdb")}
+        project = ROOT / "dbt_project"
+        # from dbt_project/, where .sqlfluff (the house style) and the dbt templater find it
+        _timed(
+            "sqlfluff lint",
+            *(BIN / "sqlfluff", "lint", "models", "tests", "--processes", "1"),
+            env=dbt_env,
+            cwd=project,
+        )
+        _timed(
+            "dbt parse",
+            *(BIN / "dbt", "parse", "--warn-error", "--project-dir", project),
+            *("--profiles-dir", project, "--target-path", Path(scratch) / "target"),
+            *("--log-path", Path(scratch) / "logs"),
+            env=dbt_env,
+        )
     # loadfile keeps a module on one worker, so its module-scoped pipeline runs happen once;
     # the slowest tests are listed so that CI shows where its time goes.
     _run(

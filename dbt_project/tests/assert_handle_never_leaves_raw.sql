@@ -1,8 +1,11 @@
--- depends_on: {{ ref('stg_app__contacts') }}, {{ ref('dim_contacts') }}, {{ ref('mart_execution_history') }}
+-- depends_on: {{ ref('stg_app__contacts') }}, {{ ref('dim_contacts') }}
+-- depends_on: {{ ref('mart_execution_history') }}
 -- Invariant: no relation the project builds has a column named `handle` (the contact's
 -- personal data stays in the raw schema; marts carry contact_key at most). A failure means a
 -- model selected the handle: remove it before anything is published.
 -- The columns come from the adapter, not from `information_schema`, which Spark does not have.
+-- LT02 misfires on the tags below: it lays out the whitespace their `-` strips as if it were SQL.
+-- noqa: disable=LT02
 {%- set offenders = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values() if node.resource_type in ('model', 'seed') -%}
@@ -16,6 +19,7 @@
         {%- endif -%}
     {%- endfor -%}
 {%- endif %}
+-- noqa: enable=LT02
 {% for schema, table, column in offenders -%}
 select '{{ schema }}' as table_schema, '{{ table }}' as table_name, '{{ column }}' as column_name
 union all

@@ -67,54 +67,87 @@ counted_messages as (
 
 message_events as (
 
-    select campaign_id, channel, 'messages_attempted' as metric, attempted_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'messages_attempted' as metric,
+        attempted_at as occurred_at,
         1 as quantity
     from counted_messages
 
     union all
 
-    select campaign_id, channel, 'messages_sent' as metric, attempted_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'messages_sent' as metric,
+        attempted_at as occurred_at,
         1 as quantity
     from counted_messages
     where is_accepted
 
     union all
 
-    select campaign_id, channel, 'messages_dropped' as metric, attempted_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'messages_dropped' as metric,
+        attempted_at as occurred_at,
         1 as quantity
     from counted_messages
     where not is_accepted
 
     union all
 
-    select campaign_id, channel, 'messages_delivered' as metric, delivered_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'messages_delivered' as metric,
+        delivered_at as occurred_at,
         1 as quantity
     from counted_messages
     where delivery_status = 'delivered'
 
     union all
 
-    select campaign_id, channel, 'messages_undelivered' as metric, undelivered_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'messages_undelivered' as metric,
+        undelivered_at as occurred_at,
         1 as quantity
     from counted_messages
     where delivery_status = 'undelivered'
 
     union all
 
-    select campaign_id, channel, 'messages_delivery_pending' as metric,
-        attempted_at as occurred_at, 1 as quantity
+    select
+        campaign_id,
+        channel,
+        'messages_delivery_pending' as metric,
+        attempted_at as occurred_at,
+        1 as quantity
     from counted_messages
     where delivery_status = 'delivery_pending'
 
     union all
 
-    select campaign_id, channel, 'opens' as metric, opened_at as occurred_at, 1 as quantity
+    select
+        campaign_id,
+        channel,
+        'opens' as metric,
+        opened_at as occurred_at,
+        1 as quantity
     from counted_messages
     where is_opened
 
     union all
 
-    select campaign_id, channel, 'segments_sent' as metric, attempted_at as occurred_at,
+    select
+        campaign_id,
+        channel,
+        'segments_sent' as metric,
+        attempted_at as occurred_at,
         segments as quantity
     from counted_messages
     where is_accepted
@@ -180,8 +213,8 @@ dated as (
             ) }} as date
         ) as event_date,
         events.quantity
+    {# the inner join drops the events of a campaign not (yet) in dim_campaigns: orphans #}
     from events
-    {# events of a campaign not (yet) in dim_campaigns are orphans, as in the summary #}
     inner join campaigns
         on events.campaign_id = campaigns.campaign_id
     left join workspaces

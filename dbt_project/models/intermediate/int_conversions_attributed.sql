@@ -118,11 +118,12 @@ candidate_messages as (
     from conversions
     inner join delivered_messages
         on conversions.contact_id = delivered_messages.contact_id
-        and delivered_messages.attempted_at < conversions.occurred_at
+        and conversions.occurred_at > delivered_messages.attempted_at
         and conversions.occurred_at <= delivered_messages.conversion_window_ends_at
-    where conversions.conversion_id not in (
-        select tagged_conversions.conversion_id from tagged_conversions
-    )
+    where
+        conversions.conversion_id not in (
+            select tagged_conversions.conversion_id from tagged_conversions
+        )
 
 ),
 
@@ -137,7 +138,7 @@ candidate_engagement as (
     from candidate_messages
     left join message_touches
         on candidate_messages.message_id = message_touches.message_id
-        and message_touches.touched_at < candidate_messages.occurred_at
+        and candidate_messages.occurred_at > message_touches.touched_at
     group by
         candidate_messages.conversion_id,
         candidate_messages.message_id,

@@ -55,10 +55,10 @@ step_events as (
         branch_label
     from all_execution_events
     where event_type in ('step_reached', 'branch_taken')
-        and step_id is not null
         {% if is_incremental() -%}
         and execution_id in (select executions.execution_id from executions)
         {%- endif %}
+        and step_id is not null
 
 ),
 

@@ -173,7 +173,8 @@ engaged_contacts as (
 
     select campaign_id, contact_id from engagements
     union
-    select campaign_id, contact_id from messages where is_opened
+    select campaign_id, contact_id from messages
+    where is_opened
 
 ),
 

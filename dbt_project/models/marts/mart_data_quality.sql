@@ -84,8 +84,14 @@ conversions as (
 
 reports as (
 
-    select message_id, is_matched, report_status, error_code, resolved_provider,
-        received_at, _arrival_date
+    select
+        message_id,
+        is_matched,
+        report_status,
+        error_code,
+        resolved_provider,
+        received_at,
+        _arrival_date
     from {{ ref('int_delivery_reports_matched') }}
 
 ),
@@ -147,23 +153,23 @@ staged_rows as (
 
     select 'workspaces' as source_name, _arrival_date as arrival_date from workspaces
     union all
-    select 'contacts', _arrival_date from contacts
+    select 'contacts' as source_name, _arrival_date as arrival_date from contacts
     union all
-    select 'senders', _arrival_date from senders
+    select 'senders' as source_name, _arrival_date as arrival_date from senders
     union all
-    select 'campaigns', _arrival_date from campaigns
+    select 'campaigns' as source_name, _arrival_date as arrival_date from campaigns
     union all
-    select 'campaign_steps', _arrival_date from campaign_steps
+    select 'campaign_steps' as source_name, _arrival_date as arrival_date from campaign_steps
     union all
-    select 'executions', _arrival_date from execution_events
+    select 'executions' as source_name, _arrival_date as arrival_date from execution_events
     union all
-    select 'sends', _arrival_date from sends
+    select 'sends' as source_name, _arrival_date as arrival_date from sends
     union all
-    select 'delivery_reports', _arrival_date from reports
+    select 'delivery_reports' as source_name, _arrival_date as arrival_date from reports
     union all
-    select 'engagements', _arrival_date from engagements
+    select 'engagements' as source_name, _arrival_date as arrival_date from engagements
     union all
-    select 'conversions', _arrival_date from conversions
+    select 'conversions' as source_name, _arrival_date as arrival_date from conversions
 
 ),
 
@@ -182,7 +188,7 @@ orphan_rows as (
 
     union all
 
-    select 'senders', senders._arrival_date
+    select 'senders' as source_name, senders._arrival_date as arrival_date
     from senders
     left join known_workspaces
         on senders.workspace_id = known_workspaces.workspace_id
@@ -190,7 +196,7 @@ orphan_rows as (
 
     union all
 
-    select 'campaigns', campaigns._arrival_date
+    select 'campaigns' as source_name, campaigns._arrival_date as arrival_date
     from campaigns
     left join known_workspaces
         on campaigns.workspace_id = known_workspaces.workspace_id
@@ -198,7 +204,7 @@ orphan_rows as (
 
     union all
 
-    select 'campaign_steps', campaign_steps._arrival_date
+    select 'campaign_steps' as source_name, campaign_steps._arrival_date as arrival_date
     from campaign_steps
     left join known_campaigns
         on campaign_steps.campaign_id = known_campaigns.campaign_id
@@ -206,7 +212,7 @@ orphan_rows as (
 
     union all
 
-    select 'executions', execution_events._arrival_date
+    select 'executions' as source_name, execution_events._arrival_date as arrival_date
     from execution_events
     left join known_campaigns
         on execution_events.campaign_id = known_campaigns.campaign_id
@@ -217,7 +223,7 @@ orphan_rows as (
 
     union all
 
-    select 'sends', sends._arrival_date
+    select 'sends' as source_name, sends._arrival_date as arrival_date
     from sends
     left join known_campaigns
         on sends.campaign_id = known_campaigns.campaign_id
@@ -228,12 +234,12 @@ orphan_rows as (
 
     union all
 
-    select 'delivery_reports', _arrival_date from reports
+    select 'delivery_reports' as source_name, _arrival_date as arrival_date from reports
     where not is_matched
 
     union all
 
-    select 'engagements', engagements._arrival_date
+    select 'engagements' as source_name, engagements._arrival_date as arrival_date
     from engagements
     inner join engagement_facts
         on engagements.engagement_id = engagement_facts.engagement_id
@@ -247,7 +253,7 @@ orphan_rows as (
 
     union all
 
-    select 'conversions', conversions._arrival_date
+    select 'conversions' as source_name, conversions._arrival_date as arrival_date
     from conversions
     left join known_contacts
         on conversions.contact_id = known_contacts.contact_id
@@ -285,7 +291,11 @@ excluded_rows as (
 
     union all
 
-    select 'sends', sends._arrival_date, messages.is_test, messages.is_internal_contact
+    select
+        'sends' as source_name,
+        sends._arrival_date as arrival_date,
+        messages.is_test,
+        messages.is_internal_contact
     from sends
     inner join messages
         on sends.message_id = messages.message_id
@@ -293,8 +303,8 @@ excluded_rows as (
     union all
 
     select
-        'engagements',
-        engagements._arrival_date,
+        'engagements' as source_name,
+        engagements._arrival_date as arrival_date,
         engagement_facts.is_test,
         engagement_facts.is_internal_contact
     from engagements
@@ -303,7 +313,11 @@ excluded_rows as (
 
     union all
 
-    select 'conversions', conversions._arrival_date, false, conversion_facts.is_internal_contact
+    select
+        'conversions' as source_name,
+        conversions._arrival_date as arrival_date,
+        false as is_test,
+        conversion_facts.is_internal_contact
     from conversions
     inner join conversion_facts
         on conversions.conversion_id = conversion_facts.conversion_id

@@ -139,12 +139,18 @@ final as (
         {{ as_of() }} as as_of
     from rated
     left join benchmarks
-        on (rated.country = benchmarks.country
-            or (rated.country is null and benchmarks.country is null))
-        and (rated.industry = benchmarks.industry
-            or (rated.industry is null and benchmarks.industry is null))
-        and (rated.template_category = benchmarks.template_category
-            or (rated.template_category is null and benchmarks.template_category is null))
+        on (
+            rated.country = benchmarks.country
+            or (rated.country is null and benchmarks.country is null)
+        )
+        and (
+            rated.industry = benchmarks.industry
+            or (rated.industry is null and benchmarks.industry is null)
+        )
+        and (
+            rated.template_category = benchmarks.template_category
+            or (rated.template_category is null and benchmarks.template_category is null)
+        )
 
 )
 

@@ -3,6 +3,6 @@
 -- from the report).
 select campaigns.campaign_id
 from {{ ref('dim_campaigns') }} as campaigns
-left join {{ ref('mart_campaign_summary') }} as summary
-    on campaigns.campaign_id = summary.campaign_id
-where summary.campaign_id is null
+left join {{ ref('mart_campaign_summary') }} as campaign_summary
+    on campaigns.campaign_id = campaign_summary.campaign_id
+where campaign_summary.campaign_id is null

@@ -29,7 +29,9 @@ renamed as (
 
 first_landed as (
 
-    {{ keep_first_landed('renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']) }}
+    {{ keep_first_landed(
+        'renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']
+    ) }}
 
 ),
 
