@@ -15,16 +15,22 @@ import json
 import os
 import shlex
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from pydantic import Field
 
-from orchestration import paths
+from orchestration import paths, progress
 from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.models_state import read_models_state, write_models_state
@@ -34,6 +40,9 @@ from orchestration.lib.spark_catalog import refresh_catalog
 
 # Parsing renders profiles.yml, which names the database; any path will do for parsing.
 os.environ.setdefault("CW_WAREHOUSE_DB", str(paths.working_db(paths.warehouse_dir())))
+
+# dbt rolls its log over at this size and keeps five old ones: at most six times this on disk.
+DBT_LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROFILES_DIR)
 
@@ -126,6 +135,15 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
         # reads it where the raw layer is synced or mounted (README, "Running on Spark").
         "CW_RAW_LOCATION": os.environ.get("CW_RAW_LOCATION", str(warehouse.raw)),
         "CW_AS_OF": as_of_date,
+        # The run's log gets dbt's lines without colour codes; dbt's own log file (in the
+        # target folder) keeps INFO and up and rolls over at a bounded size, where its
+        # default DEBUG level grew it by about 10 MB a run.
+        "DBT_USE_COLORS": "false",
+        "DBT_LOG_FORMAT_FILE": os.environ.get("DBT_LOG_FORMAT_FILE", "text"),
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
+        "DBT_LOG_FILE_MAX_BYTES": os.environ.get(
+            "DBT_LOG_FILE_MAX_BYTES", str(DBT_LOG_FILE_MAX_BYTES)
+        ),
         **warehouse.duckdb_settings.environment(),
         "CW_SPARK_TABLES_DIR": str(spark_tables_dir(warehouse)),
         "CW_SPARK_METASTORE_DIR": str(spark / "metastore_db"),
@@ -205,7 +223,7 @@ def campaign_dbt_models(
     events: list[Any] = []
     with _environment(environment):
         try:
-            events.extend(dbt.cli(args, context=context, target_path=target).stream())
+            events.extend(_build_events(dbt.cli(args, context=context, target_path=target)))
         except Exception:
             yield from events
             raise
@@ -216,6 +234,24 @@ def campaign_dbt_models(
         context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
     yield from with_row_counts(events, warehouse, include_views=engine == "spark")
     write_models_state(state, as_of)
+
+
+def _build_events(invocation: DbtCliInvocation) -> Iterator[Any]:
+    """What `invocation.stream()` yields (dagster-dbt's own conversion of each dbt event),
+    reading dbt's raw events on the way to tell the run's progress: node k of N."""
+    for raw in invocation.stream_raw_events():
+        node = None
+        with suppress(Exception):
+            node = progress.dbt_event(raw.raw_event)
+        if node is not None:
+            progress.emit(node)
+        yield from raw.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=invocation.context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
 
 
 def with_row_counts(

@@ -24,6 +24,7 @@ from expectations import (
     step_funnel,
 )
 from expectations.runner import run_suite
+from orchestration import progress
 from orchestration.defs.dbt import model_key
 from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WarehouseResource
@@ -72,11 +73,16 @@ def build_checks(guarded: GuardedAsset) -> dg.AssetChecksDefinition:
         with warehouse.connect(read_only=True) as conn:
             frame = conn.execute(guarded.frame_sql, parameters).df()
         selected = context.selected_asset_check_keys
-        for result in suite_check_results(
-            guarded.asset_key, run_suite(guarded.suite, frame), frame=frame
-        ):
-            if dg.AssetCheckKey(guarded.asset_key, result.check_name or "") in selected:
-                yield result
+        results = [
+            result
+            for result in suite_check_results(
+                guarded.asset_key, run_suite(guarded.suite, frame), frame=frame
+            )
+            if dg.AssetCheckKey(guarded.asset_key, result.check_name or "") in selected
+        ]
+        failed = sum(not result.passed for result in results)
+        progress.emit(progress.SuiteChecked(guarded.name, len(results) - failed, failed))
+        yield from results
 
     return _check
 
