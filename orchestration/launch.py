@@ -26,6 +26,7 @@ _DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test)
 _DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DETAIL_KEY = "detail"
+_EXPECTED_KEY = "expected"
 # dagster-dbt's count of the rows a dbt test found, on the test's check.
 _DBT_FAILED_ROWS_KEY = "dagster_dbt/failed_row_count"
 _ROW_COUNT_KEY = "dagster/row_count"
@@ -35,9 +36,11 @@ _ROW_COUNT_KEY = "dagster/row_count"
 class CheckOutcome:
     label: str  # <asset>:<check>
     detail: str = ""
+    expected: str = ""  # what the check allows, beside what it found
 
     def describe(self) -> str:
-        return f"{self.label} ({self.detail})" if self.detail else self.label
+        text = f"{self.label} ({self.detail})" if self.detail else self.label
+        return f"{text}, expected {self.expected}" if self.expected else text
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
         outcome = CheckOutcome(
             label=f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
             detail=_check_detail(evaluation.metadata),
+            expected=_text(evaluation.metadata.get(_EXPECTED_KEY)),
         )
         if evaluation.severity == dg.AssetCheckSeverity.ERROR:
             failed.append(outcome)
@@ -158,7 +162,7 @@ def _check_detail(metadata: Mapping[str, Any]) -> str:
     found."""
     detail = metadata.get(_DETAIL_KEY)
     if detail is not None:
-        return str(getattr(detail, "value", detail))
+        return _text(detail)
     failed_rows = metadata.get(_DBT_FAILED_ROWS_KEY)
     if failed_rows is not None:
         return f"{_int(failed_rows)} rows failing"
@@ -228,6 +232,10 @@ def _is_run_storage_error(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "value", value))
 
 
 def _int(value: Any) -> int:
