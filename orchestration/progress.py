@@ -10,6 +10,7 @@ courtesy: a listener that fails is dropped silently and never fails the run.
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
 from collections import Counter
@@ -253,17 +254,18 @@ class PlainReporter(_Reporter):
 
 
 class TerminalReporter(_Reporter):
-    """One status line, rewritten in place at each event: `[HH:MM:SS] phase: step`.
+    """One status line, rewritten in place at each event: `[HH:MM:SS] <phase> <step>`.
 
     The end of the checks phase stays on screen as a line of its own; `close()` clears the
     status line so the summary starts on a clean line.
     """
 
     def __init__(
-        self, stream: TextIO, now: Callable[[], float] = time.monotonic, width: int = 100
+        self, stream: TextIO, now: Callable[[], float] = time.monotonic, width: int | None = None
     ) -> None:
         super().__init__(stream, now)
-        self._width = width
+        # A line longer than the terminal would wrap, and `\r` would rewrite only its tail.
+        self._width = width or shutil.get_terminal_size((100, 24)).columns
 
     def __call__(self, event: Event) -> None:
         closing = self._phase_over(phase(event))
@@ -271,7 +273,7 @@ class TerminalReporter(_Reporter):
         if closing:
             self._show(closing)
             self._stream.write("\n")
-        self._show(f"{phase(event)}: {status(event)}")
+        self._show(status(event))
 
     def close(self) -> None:
         closing = self._phase_over(None)

@@ -70,15 +70,15 @@ def test_plain_output_is_one_line_per_step_in_order_without_control_characters()
 
 def test_the_terminal_rewrites_one_status_line_and_clears_it_at_the_end() -> None:
     out, clock = io.StringIO(), FakeClock()
-    reporter = TerminalReporter(out, clock)
+    reporter = TerminalReporter(out, clock, width=200)
     reporter(IngestStarted("sends", DAY))
     clock.now = 3725.0
     reporter(DbtNodeStarted(12, 140, "model", "int_messages"))
     reporter.close()
 
     text = out.getvalue()
-    assert "\r\x1b[K[00:00:00] ingest: ingest sends 2025-03-01 ..." in text
-    assert "\r\x1b[K[01:02:05] dbt: dbt 12/140 model int_messages ..." in text
+    assert "\r\x1b[K[00:00:00] ingest sends 2025-03-01 ..." in text
+    assert "\r\x1b[K[01:02:05] dbt 12/140 model int_messages ..." in text
     assert "\n" not in text.replace("\r\x1b[K", "")  # one line, rewritten
     assert text.endswith("\r\x1b[K")
 
@@ -162,3 +162,10 @@ def test_everything_written_during_a_run_lands_stamped_in_the_log(tmp_path: Path
         datetime.strptime(line.split(" ", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ")
     os.write(1, b"the terminal is back\n")  # fd 1 restored: the log no longer takes it
     assert "the terminal is back" not in log.read_text()
+
+
+def test_the_status_line_never_wraps() -> None:
+    out = io.StringIO()
+    reporter = TerminalReporter(out, FakeClock(), width=30)
+    reporter(DbtNodeStarted(1, 300, "test", "unique_combination_of_columns_mart_x_a__b__c"))
+    assert out.getvalue() == "\r\x1b[K[00:00:00] dbt 1/300 test uni"  # one column short of 30
