@@ -157,7 +157,7 @@ def describe(event: Event) -> str | None:
     if isinstance(event, DbtNodeFinished):
         return (
             f"dbt {event.index}/{event.total} {event.resource_type} {event.name}: "
-            f"{event.status} ({event.seconds:.1f}s)"
+            f"{event.status.lower()} ({event.seconds:.1f}s)"
         )
     if isinstance(event, SuiteChecked):
         verdict = f"{event.failed} FAILED" if event.failed else "passed"

@@ -38,7 +38,7 @@ def _run_events() -> list[progress.Event]:
         IngestStarted("sends", DAY),
         Ingested("sends", DAY, 5012, 5000, 12, 0.122),
         DbtNodeStarted(1, 3, "model", "stg_sends"),
-        DbtNodeFinished(1, 3, "model", "stg_sends", "success", 1.25),
+        DbtNodeFinished(1, 3, "model", "stg_sends", "OK", 1.25),
         DbtNodeFinished(2, 3, "test", "not_null_stg_sends_id", "pass", 0.2),
         DbtNodeFinished(3, 3, "test", "assert_sends_known", "warn", 0.3),
         SuiteChecked("mart_campaign_summary", 14, 0),
@@ -57,9 +57,9 @@ def test_plain_output_is_one_line_per_step_in_order_without_control_characters()
 
     assert out.getvalue().splitlines() == [
         "00:01:01 ingest sends 2025-03-01: 5,000 rows, 12 quarantined (41,082 rows/s)",
-        "00:03:03 dbt 1/3 model stg_sends: success (1.2s)",
+        "00:03:03 dbt 1/3 model stg_sends: ok (1.2s)",
         "00:05:05 dbt 3/3 test assert_sends_known: warn (0.3s)",
-        "00:06:06 dbt: 3 nodes done (1 pass, 1 success, 1 warn)",
+        "00:06:06 dbt: 3 nodes done (1 ok, 1 pass, 1 warn)",
         "00:06:06 checks mart_campaign_summary: 14 expectations, passed",
         "00:07:07 checks fct_messages: 3 expectations, 1 FAILED",
         "00:08:08 checks: 1 suites passed, 1 FAILED",
