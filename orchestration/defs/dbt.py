@@ -12,6 +12,7 @@ project on every call.
 import fcntl
 import functools
 import json
+import logging
 import os
 import shlex
 from collections.abc import Iterator, Mapping
@@ -57,6 +58,20 @@ def _manifest_is_stale(project: DbtProject) -> bool:
         watched.extend((paths.DBT_PROJECT_DIR / folder).rglob("*"))
     watched.extend(paths.SEEDS_DIR.rglob("*"))
     return any(p.is_file() and p.stat().st_mtime > built for p in watched)
+
+
+class _NotAsChecksFilter(logging.Filter):
+    """Drops dagster-dbt's warning that a dbt test is logged as an observation, not a check:
+    the translator keeps the generic tests out of the checks on purpose, and the warning,
+    once per test and run, was nearly every Dagster line of a run's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_NOT_A_CHECK_WARNING)
+
+
+_NOT_A_CHECK_WARNING = "Logging an `AssetObservation` instead of an `AssetCheckResult`"
+# dagster-dbt's module logger (`get_dagster_logger()`); a filter there sees only its records.
+logging.getLogger("dagster.builtin").addFilter(_NotAsChecksFilter())
 
 
 def dbt_resource() -> DbtCliResource:
