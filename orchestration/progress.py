@@ -208,7 +208,8 @@ class _Reporter:
             return f"dbt: {done} nodes done ({statuses})"
         if old_phase == "checks":
             failed = f", {self._suites_failed} FAILED" if self._suites_failed else ""
-            return f"checks: {self._suites_passed} suites passed{failed}"
+            suites = "suite" if self._suites_passed == 1 else "suites"
+            return f"checks: {self._suites_passed} {suites} passed{failed}"
         return None
 
     def _count(self, event: Event) -> None:

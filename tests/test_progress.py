@@ -62,7 +62,7 @@ def test_plain_output_is_one_line_per_step_in_order_without_control_characters()
         "00:06:06 dbt: 3 nodes done (1 ok, 1 pass, 1 warn)",
         "00:06:06 checks mart_campaign_summary: 14 expectations, passed",
         "00:07:07 checks fct_messages: 3 expectations, 1 FAILED",
-        "00:08:08 checks: 1 suites passed, 1 FAILED",
+        "00:08:08 checks: 1 suite passed, 1 FAILED",
         "00:08:08 published 15 marts",
     ]
     assert not any(ord(c) < 32 and c != "\n" for c in out.getvalue())
