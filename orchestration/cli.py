@@ -75,6 +75,8 @@ def run_pipeline(
             progress.TerminalReporter(screen) if is_terminal else progress.PlainReporter(screen)
         )
         try:
+            with suppress(Exception):
+                reporter(progress.RunStarted(start, end, str(log_file)))
             with runlog.output_to_log(log_file), progress.listening(reporter):
                 try:
                     return execute(start, end, options)

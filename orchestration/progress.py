@@ -32,6 +32,15 @@ def strip_ansi(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class RunStarted:
+    """Said by the command itself: loading the definitions takes a while before any step."""
+
+    start: date
+    end: date
+    log_file: str
+
+
+@dataclass(frozen=True)
 class IngestStarted:
     source: str
     arrival_date: date
@@ -77,7 +86,15 @@ class Published:
     marts: int
 
 
-Event = IngestStarted | Ingested | DbtNodeStarted | DbtNodeFinished | SuiteChecked | Published
+Event = (
+    RunStarted
+    | IngestStarted
+    | Ingested
+    | DbtNodeStarted
+    | DbtNodeFinished
+    | SuiteChecked
+    | Published
+)
 Listener = Callable[[Event], None]
 
 _listeners: list[Listener] = []
@@ -107,6 +124,8 @@ def listening(listener: Listener) -> Iterator[None]:
 
 
 def phase(event: Event) -> str:
+    if isinstance(event, RunStarted):
+        return "start"
     if isinstance(event, IngestStarted | Ingested):
         return "ingest"
     if isinstance(event, DbtNodeStarted | DbtNodeFinished):
@@ -148,6 +167,8 @@ def _rate(rows: int, seconds: float) -> str:
 
 def describe(event: Event) -> str | None:
     """The plain line of a finished step, without its time; None for a step that starts."""
+    if isinstance(event, RunStarted):
+        return f"run of arrival dates {event.start}..{event.end} started, log: {event.log_file}"
     if isinstance(event, Ingested):
         quarantined = f", {event.rows_quarantined:,} quarantined" if event.rows_quarantined else ""
         return (

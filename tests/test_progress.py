@@ -17,6 +17,7 @@ from orchestration.progress import (
     IngestStarted,
     PlainReporter,
     Published,
+    RunStarted,
     SuiteChecked,
     TerminalReporter,
 )
@@ -35,6 +36,7 @@ class FakeClock:
 
 def _run_events() -> list[progress.Event]:
     return [
+        RunStarted(DAY, DAY, "/w/logs/run.log"),
         IngestStarted("sends", DAY),
         Ingested("sends", DAY, 5012, 5000, 12, 0.122),
         DbtNodeStarted(1, 3, "model", "stg_sends"),
@@ -51,11 +53,12 @@ def test_plain_output_is_one_line_per_step_in_order_without_control_characters()
     out, clock = io.StringIO(), FakeClock()
     reporter = PlainReporter(out, clock)
     for seconds, event in enumerate(_run_events()):
-        clock.now = 61.0 * seconds
+        clock.now = 61.0 * max(seconds - 1, 0)
         reporter(event)
     reporter.close()
 
     assert out.getvalue().splitlines() == [
+        "00:00:00 run of arrival dates 2025-03-01..2025-03-01 started, log: /w/logs/run.log",
         "00:01:01 ingest sends 2025-03-01: 5,000 rows, 12 quarantined (41,082 rows/s)",
         "00:03:03 dbt 1/3 model stg_sends: ok (1.2s)",
         "00:05:05 dbt 3/3 test assert_sends_known: warn (0.3s)",
