@@ -48,6 +48,7 @@ class ExpectationOutcome:
     error: str | None = None  # the expectation could not run (e.g. a missing column)
     column: str | None = None  # the column a column expectation judges
     unexpected_rows: tuple[int, ...] = ()  # positions in the frame of the first unexpected rows
+    expected: str | None = None  # what the expectation allows: "<= 0.01", "between 0 and 1"
 
     @property
     def blocks(self) -> bool:
@@ -156,7 +157,25 @@ def _outcome(result: ExpectationValidationResult) -> ExpectationOutcome:
         error=error,
         column=config.kwargs.get("column"),
         unexpected_rows=tuple(int(i) for i in list(indexes)[:_SAMPLE_SIZE] if _is_int(i)),
+        expected=expected_bounds(config.kwargs),
     )
+
+
+def expected_bounds(kwargs: Mapping[str, Any]) -> str | None:
+    """What an expectation's arguments allow, in a few words, so a failure can say by how
+    much it missed: the observed value beside the allowed one."""
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    if low is not None:
+        return f">= {low}"
+    if high is not None:
+        return f"<= {high}"
+    if kwargs.get("value") is not None:
+        return f"= {kwargs['value']}"
+    if kwargs.get("value_set") is not None:
+        return f"in {sorted(map(str, kwargs['value_set']))}"
+    return None
 
 
 def _is_int(value: Any) -> bool:

@@ -15,13 +15,13 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
-from orchestration import paths
+from orchestration import paths, progress, runlog
 from orchestration.launch import RunOptions, RunSummary
 from orchestration.lib.errors import PipelineError, explain
 from orchestration.lib.landing import check_landing_root
@@ -36,30 +36,6 @@ DEMO_START = date(2025, 3, 1)
 DEMO_DAYS = 45
 # Run logs older than this are deleted when a run starts, like Dagster's run history.
 LOG_RETENTION_DAYS = 30
-
-
-@contextmanager
-def _output_to(log_file: Path) -> Iterator[None]:
-    """Send everything written to stdout and stderr (dbt's subprocess too) to `log_file`.
-
-    The operator gets a short summary; the full Dagster and dbt log stays in the file.
-    """
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    with log_file.open("ab") as handle:
-        os.dup2(handle.fileno(), 1)
-        os.dup2(handle.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
 
 
 def _set_locations(landing: str | None, warehouse: str | None) -> Path:
@@ -85,23 +61,33 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run.
 
-    With `log_file`, the run's own output (Dagster events, dbt's log) goes there, and so does
-    the traceback of an unexpected error, which is raised again as a one-line
-    `PipelineError`.
+    With `log_file`, the run's own output (Dagster events, dbt's log) goes there, stamped
+    and without colours, and so does the traceback of an unexpected error, which is raised
+    again as a one-line `PipelineError`; the terminal shows the run's progress instead.
     """
     from orchestration.launch import execute
 
     options = options or RunOptions()
     if log_file is None:
         return execute(start, end, options)
-    with _output_to(log_file):
+    with runlog.terminal() as (screen, is_terminal):
+        reporter = (
+            progress.TerminalReporter(screen) if is_terminal else progress.PlainReporter(screen)
+        )
         try:
-            return execute(start, end, options)
-        except PipelineError:
-            raise
-        except Exception as exc:
-            traceback.print_exc()
-            raise PipelineError(explain(exc, "running the pipeline")) from exc
+            with suppress(Exception):
+                reporter(progress.RunStarted(start, end, str(log_file)))
+            with runlog.output_to_log(log_file), progress.listening(reporter):
+                try:
+                    return execute(start, end, options)
+                except PipelineError:
+                    raise
+                except Exception as exc:
+                    traceback.print_exc()
+                    raise PipelineError(explain(exc, "running the pipeline")) from exc
+        finally:
+            with suppress(Exception):
+                reporter.close()
 
 
 def _log_file(warehouse: Path, start: date, end: date) -> Path:
@@ -127,6 +113,8 @@ def _print_summary(
     print(f"arrival dates {start}..{end}: {outcome}, {summary.materialized} assets materialized")
     if summary.rows_loaded or summary.rows_quarantined:
         print(f"  ingested {summary.rows_loaded} rows, quarantined {summary.rows_quarantined}")
+    if summary.published:
+        print(f"  published {summary.rows_published} rows in {summary.marts_published} marts")
     for step, reason in summary.failed_steps:
         print(f"  FAILED in {step}: {reason}")
     for check in summary.failed_blocking_checks:
@@ -222,7 +210,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=_say_we_wait(args.wait)):
             _forget_old_logs(warehouse)
             options = RunOptions(
-                allow_empty_days=args.allow_empty_days, full_refresh=args.full_refresh
+                allow_empty_days=args.allow_empty_days,
+                full_refresh=args.full_refresh,
+                verbose=args.verbose,
             )
             summary = run_pipeline(args.start, args.end, log_file, options)
     except PipelineError as exc:
@@ -376,6 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another run on the warehouse to end "
         f"(default {DEFAULT_LOCK_WAIT_SECONDS:g}; 0 refuses at once)",
+    )
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="keep Dagster's DEBUG events in the run's log file too (left out by default)",
     )
     run.set_defaults(handler=_cmd_run)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,15 +26,21 @@ _DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test)
 _DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DETAIL_KEY = "detail"
+_EXPECTED_KEY = "expected"
+# dagster-dbt's count of the rows a dbt test found, on the test's check.
+_DBT_FAILED_ROWS_KEY = "dagster_dbt/failed_row_count"
+_ROW_COUNT_KEY = "dagster/row_count"
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
     label: str  # <asset>:<check>
     detail: str = ""
+    expected: str = ""  # what the check allows, beside what it found
 
     def describe(self) -> str:
-        return f"{self.label} ({self.detail})" if self.detail else self.label
+        text = f"{self.label} ({self.detail})" if self.detail else self.label
+        return f"{text}, expected {self.expected}" if self.expected else text
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,15 @@ class RunSummary:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     marts_published: int = 0
+    rows_published: int = 0
 
 
 @dataclass(frozen=True)
 class RunOptions:
     allow_empty_days: bool = False
     full_refresh: bool = False
+    # Dagster's DEBUG events (every step's start, inputs, outputs) in the log file too.
+    verbose: bool = False
 
 
 # The op of the dbt assets, whose config says whether to rebuild everything.
@@ -69,6 +78,13 @@ def run_config(options: RunOptions, raw_op_names: Sequence[str]) -> dict[str, An
     if options.full_refresh:
         ops[DBT_OP] = {"config": {"full_refresh": True}}
     return {"ops": dict(sorted(ops.items()))} if ops else {}
+
+
+def logger_config(options: RunOptions) -> dict[str, Any]:
+    """Dagster's console logger, which writes the run's log: INFO and up unless verbose (its
+    DEBUG events are most of a log's lines and say little an operator reads)."""
+    level = "DEBUG" if options.verbose else "INFO"
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
 def execute(start: date, end: date, options: RunOptions) -> RunSummary:
@@ -87,7 +103,7 @@ def execute(start: date, end: date, options: RunOptions) -> RunSummary:
         with dg.DagsterInstance.get() as instance:
             result = job.execute_in_process(
                 instance=instance,
-                run_config=run_config(options, raw_ops),
+                run_config={**run_config(options, raw_ops), **logger_config(options)},
                 tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
                 raise_on_error=False,
             )
@@ -104,10 +120,10 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
             continue
-        detail = evaluation.metadata.get(_DETAIL_KEY)
         outcome = CheckOutcome(
             label=f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
-            detail=str(detail.value) if detail is not None else "",
+            detail=_check_detail(evaluation.metadata),
+            expected=_text(evaluation.metadata.get(_EXPECTED_KEY)),
         )
         if evaluation.severity == dg.AssetCheckSeverity.ERROR:
             failed.append(outcome)
@@ -115,14 +131,21 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
             warnings.append(outcome)
     materializations = result.get_asset_materialization_events()
     materialized = {event.asset_key for event in materializations if event.asset_key}
-    rows_loaded = rows_quarantined = marts = 0
+    rows_loaded = rows_quarantined = 0
+    published_marts: set[str] = set()
     # A raw asset records one materialization per arrival date, each with that day's counts.
     for event in materializations:
         metadata = event.materialization.metadata
         rows_loaded += _int(metadata.get("rows_loaded"))
         rows_quarantined += _int(metadata.get("rows_quarantined"))
         if event.asset_key == _SERVING_KEY and "marts" in metadata:
-            marts = len(str(metadata["marts"].value).split(", "))
+            published_marts = set(str(metadata["marts"].value).split(", "))
+    # What was published is what dbt built: each mart's row count, as its model recorded it.
+    rows_published = sum(
+        _int(event.materialization.metadata.get(_ROW_COUNT_KEY))
+        for event in materializations
+        if event.asset_key and event.asset_key.path[-1] in published_marts
+    )
     return RunSummary(
         success=result.success,
         published=_SERVING_KEY in materialized,
@@ -132,8 +155,21 @@ def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:
         materialized=len(materialized),
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
-        marts_published=marts,
+        marts_published=len(published_marts),
+        rows_published=rows_published,
     )
+
+
+def _check_detail(metadata: Mapping[str, Any]) -> str:
+    """By how much a check failed: the GX check's own account, else the rows a dbt test
+    found."""
+    detail = metadata.get(_DETAIL_KEY)
+    if detail is not None:
+        return _text(detail)
+    failed_rows = metadata.get(_DBT_FAILED_ROWS_KEY)
+    if failed_rows is not None:
+        return f"{_int(failed_rows)} rows failing"
+    return ""
 
 
 def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
@@ -199,6 +235,10 @@ def _is_run_storage_error(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(getattr(value, "value", value))
 
 
 def _int(value: Any) -> int:

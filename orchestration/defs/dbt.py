@@ -11,19 +11,26 @@ project on every call.
 
 import functools
 import json
+import logging
 import os
 import shlex
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 from pydantic import Field
 
-from orchestration import paths
+from orchestration import paths, progress
 from orchestration.dbt_manifest import prepare_manifest_if_dev
 from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
@@ -32,8 +39,25 @@ from orchestration.lib.readers import literal_path
 from orchestration.lib.row_counts import relation_row_counts
 from orchestration.lib.spark_catalog import refresh_catalog
 
+# dbt rolls its log over at this size and keeps five old ones: at most six times this on disk.
+DBT_LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
+
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROFILES_DIR)
 prepare_manifest_if_dev()
+
+
+class _NotAsChecksFilter(logging.Filter):
+    """Drops dagster-dbt's warning that a dbt test is logged as an observation, not a check:
+    the translator keeps the generic tests out of the checks on purpose, and the warning,
+    once per test and run, was nearly every Dagster line of a run's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_NOT_A_CHECK_WARNING)
+
+
+_NOT_A_CHECK_WARNING = "Logging an `AssetObservation` instead of an `AssetCheckResult`"
+# dagster-dbt's module logger (`get_dagster_logger()`); a filter there sees only its records.
+logging.getLogger("dagster.builtin").addFilter(_NotAsChecksFilter())
 
 
 def dbt_resource() -> DbtCliResource:
@@ -95,6 +119,15 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
         # reads it where the raw layer is synced or mounted (README, "Running on Spark").
         "CW_RAW_LOCATION": os.environ.get("CW_RAW_LOCATION", str(warehouse.raw)),
         "CW_AS_OF": as_of_date,
+        # The run's log gets dbt's lines without colour codes; dbt's own log file (in the
+        # target folder) keeps INFO and up and rolls over at a bounded size, where its
+        # default DEBUG level grew it by about 10 MB a run.
+        "DBT_USE_COLORS": "false",
+        "DBT_LOG_FORMAT_FILE": os.environ.get("DBT_LOG_FORMAT_FILE", "text"),
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "info"),
+        "DBT_LOG_FILE_MAX_BYTES": os.environ.get(
+            "DBT_LOG_FILE_MAX_BYTES", str(DBT_LOG_FILE_MAX_BYTES)
+        ),
         **warehouse.duckdb_settings.environment(),
         "CW_SPARK_TABLES_DIR": str(spark_tables_dir(warehouse)),
         "CW_SPARK_METASTORE_DIR": str(spark / "metastore_db"),
@@ -174,7 +207,7 @@ def campaign_dbt_models(
     events: list[Any] = []
     with _environment(environment):
         try:
-            events.extend(dbt.cli(args, context=context, target_path=target).stream())
+            events.extend(_build_events(dbt.cli(args, context=context, target_path=target)))
         except Exception:
             yield from events
             raise
@@ -185,6 +218,24 @@ def campaign_dbt_models(
         context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
     yield from with_row_counts(events, warehouse, include_views=engine == "spark")
     write_models_state(state, as_of)
+
+
+def _build_events(invocation: DbtCliInvocation) -> Iterator[Any]:
+    """What `invocation.stream()` yields (dagster-dbt's own conversion of each dbt event),
+    reading dbt's raw events on the way to tell the run's progress: node k of N."""
+    for raw in invocation.stream_raw_events():
+        node = None
+        with suppress(Exception):
+            node = progress.dbt_event(raw.raw_event)
+        if node is not None:
+            progress.emit(node)
+        yield from raw.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=invocation.context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
 
 
 def with_row_counts(

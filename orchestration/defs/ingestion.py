@@ -4,16 +4,19 @@ Asset keys are `raw/<source>`, the names of dbt's `source('raw', '<source>')`, s
 dagster-dbt draws the edges to the staging models by itself.
 """
 
+import time
+
 import dagster as dg
 from pydantic import Field
 
+from orchestration import progress
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
 from orchestration.defs.raw_checks import raw_check_results, raw_check_specs, raw_key
 from orchestration.defs.resources import WarehouseResource
 from orchestration.lib.duckdb_settings import connect
 from orchestration.lib.errors import PipelineError
-from orchestration.lib.ingest import emptied_days, ingest_partition
+from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
 from orchestration.lib.landing import (
     check_landing_root,
     describe_skipped,
@@ -33,6 +36,17 @@ class IngestConfig(dg.Config):
             "now missing or empty. Off, such a run fails instead: a mistyped or unmounted "
             "landing folder must not wipe what was ingested."
         ),
+    )
+
+
+def _ingested(result: IngestResult, seconds: float) -> progress.Ingested:
+    return progress.Ingested(
+        result.source,
+        result.arrival_date,
+        result.rows_read,
+        result.rows_loaded,
+        result.rows_quarantined,
+        seconds,
     )
 
 
@@ -71,12 +85,15 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 )
             settings = warehouse.duckdb_settings
             with connect(settings) as conn:
-                results = [
-                    ingest_partition(
+                results = []
+                for day in dates:
+                    progress.emit(progress.IngestStarted(source.name, day))
+                    began = time.monotonic()
+                    result = ingest_partition(
                         source, landing, day, warehouse.raw, settings, files_by_day[day], conn
                     )
-                    for day in dates
-                ]
+                    results.append(result)
+                    progress.emit(_ingested(result, time.monotonic() - began))
             with warehouse.raw_connection() as conn:
                 checks = raw_check_results(
                     conn, source, dates, warehouse.max_quarantine_share, skipped

@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration import paths
+from orchestration import paths, progress
 from orchestration.defs.dbt import campaign_dbt_models, dbt_manifest
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
@@ -83,6 +83,7 @@ def serving_marts(
             settings=warehouse.duckdb_settings,
         )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")
+    progress.emit(progress.Published(len(published)))
     return dg.MaterializeResult(
         metadata={
             "serving_db": dg.MetadataValue.path(str(paths.serving_db(warehouse.warehouse))),

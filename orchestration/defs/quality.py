@@ -13,6 +13,7 @@ from expectations.guards import Guard, build_suite, frame_sql
 from expectations.registry import GUARDS
 from expectations.runner import run_suite
 from expectations.thresholds import delivery_window_days
+from orchestration import progress
 from orchestration.defs.dbt import model_key
 from orchestration.defs.partitions import run_as_of
 from orchestration.defs.resources import WarehouseResource
@@ -59,9 +60,14 @@ def build_checks(guard: Guard) -> dg.AssetChecksDefinition:
         with warehouse.connect(read_only=True) as conn:
             frame = conn.execute(sql, parameters or None).df()
         selected = context.selected_asset_check_keys
-        for result in suite_check_results(asset_key, run_suite(suite, frame), frame=frame):
-            if dg.AssetCheckKey(asset_key, result.check_name or "") in selected:
-                yield result
+        results = [
+            result
+            for result in suite_check_results(asset_key, run_suite(suite, frame), frame=frame)
+            if dg.AssetCheckKey(asset_key, result.check_name or "") in selected
+        ]
+        failed = sum(not result.passed for result in results)
+        progress.emit(progress.SuiteChecked(guard.asset, len(results) - failed, failed))
+        yield from results
 
     return _check
 

@@ -18,6 +18,8 @@ from expectations.runner import ExpectationOutcome, SuiteOutcome
 
 # Metadata key of a failed check's one-line account, which the run summary prints.
 DETAIL_KEY = "detail"
+# ... and of what the failed expectation allows ("<= 0.01"), which the summary prints after it.
+EXPECTED_KEY = "expected"
 # The failing rows a one-line account names.
 _DETAIL_ROWS = 3
 
@@ -66,6 +68,8 @@ def suite_check_results(
             metadata["error"] = e.error
         if not e.success:
             metadata[DETAIL_KEY] = _detail(e, frame, label_columns)
+            if e.expected:
+                metadata[EXPECTED_KEY] = e.expected
         results.append(
             dg.AssetCheckResult(
                 asset_key=asset_key,
@@ -85,7 +89,8 @@ def suite_check_results(
 def _detail(
     outcome: ExpectationOutcome, frame: pd.DataFrame | None, label_columns: Sequence[str]
 ) -> str:
-    """`2025-03-09: share_of_norm=0.03; ...`, else the counts GX reported."""
+    """`2025-03-09: share_of_norm=0.03; ...`, else how many rows failed (of how many), else the
+    value GX observed. What the expectation allows is the `expected` metadata beside it."""
     if outcome.error:
         return f"could not run: {outcome.error}"
     rows = []
@@ -100,6 +105,8 @@ def _detail(
     if rows:
         more = (outcome.unexpected_count or len(rows)) - len(rows)
         return "; ".join(rows) + (f" and {more} more" if more > 0 else "")
+    if outcome.unexpected_count is not None and frame is not None:
+        return f"{outcome.unexpected_count} of {len(frame)} rows failing"
     if outcome.unexpected_count is not None:
         return f"{outcome.unexpected_count} unexpected"
     return f"observed {outcome.observed_value}"

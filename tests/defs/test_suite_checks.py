@@ -7,7 +7,12 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.runner import make_suite, rule, run_suite
-from orchestration.defs.suite_checks import DETAIL_KEY, suite_check_results, suite_check_specs
+from orchestration.defs.suite_checks import (
+    DETAIL_KEY,
+    EXPECTED_KEY,
+    suite_check_results,
+    suite_check_specs,
+)
 
 KEY = dg.AssetKey(["raw", "sends"])
 SUITE = make_suite(
@@ -45,6 +50,7 @@ def test_a_failed_check_names_its_rows_and_values() -> None:
     failed = by_name["share_within_limit"]
     assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
     assert failed.metadata[DETAIL_KEY].value == "2025-03-02: share=0.4712; 2025-03-03: share=0.02"
+    assert failed.metadata[EXPECTED_KEY].value == "<= 0.01"
     assert by_name["rows_not_negative"].passed
     assert DETAIL_KEY not in by_name["rows_not_negative"].metadata
 
@@ -53,3 +59,20 @@ def test_specs_block_on_errors_only() -> None:
     specs = {s.name: s for s in suite_check_specs(KEY, SUITE)}
     assert specs["share_within_limit"].blocking
     assert not specs["rows_not_negative"].blocking
+
+
+def test_without_the_frame_a_failed_check_counts_its_rows() -> None:
+    frame = pd.DataFrame({"share": [0.5, 0.6, 0.0, 0.0], "rows": [1, 2, 3, 4]})
+    (failed,) = [r for r in suite_check_results(KEY, run_suite(SUITE, frame)) if not r.passed]
+    assert failed.metadata[DETAIL_KEY].value == "2 unexpected"
+    assert failed.metadata[EXPECTED_KEY].value == "<= 0.01"
+
+
+def test_the_summary_says_what_a_failed_check_allows() -> None:
+    from orchestration.launch import CheckOutcome
+
+    outcome = CheckOutcome("raw/sends:share_within_limit", "2025-03-02: share=0.47", "<= 0.01")
+    assert outcome.describe() == (
+        "raw/sends:share_within_limit (2025-03-02: share=0.47), expected <= 0.01"
+    )
+    assert CheckOutcome("marts/x:y").describe() == "marts/x:y"
