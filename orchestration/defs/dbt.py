@@ -15,7 +15,7 @@ import logging
 import os
 import shlex
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from dagster_dbt import (
 from pydantic import Field
 
 from orchestration import paths, progress
+from orchestration.dbt_child import ENVIRONMENT_FLAG
 from orchestration.dbt_manifest import prepare_manifest_if_dev
 from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
@@ -89,21 +90,6 @@ class CampaignDbtTranslator(DagsterDbtTranslator):
         if not (is_singular or warns_only):
             return None
         return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the dbt subprocess, restoring them afterwards."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, str]:
@@ -205,12 +191,12 @@ def campaign_dbt_models(
     # The events wait for the build to end: only then can the working database be read for
     # row counts. A failed build still reports what it built, without counts, then fails.
     events: list[Any] = []
-    with _environment(environment):
-        try:
-            events.extend(_build_events(dbt.cli(args, context=context, target_path=target)))
-        except Exception:
-            yield from events
-            raise
+    build = with_invocation_environment(dbt, environment, target)
+    try:
+        events.extend(_build_events(build.cli(args, context=context, target_path=target)))
+    except Exception:
+        yield from events
+        raise
     if engine == "spark":
         views = refresh_catalog(
             warehouse.working_db, spark_tables_dir(warehouse), warehouse.duckdb_settings
@@ -218,6 +204,25 @@ def campaign_dbt_models(
         context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
     yield from with_row_counts(events, warehouse, include_views=engine == "spark")
     write_models_state(state, as_of)
+
+
+def with_invocation_environment(
+    dbt: DbtCliResource, environment: Mapping[str, str], target: Path
+) -> DbtCliResource:
+    """`dbt`, whose next invocation gets `environment` in its own process alone.
+
+    The variables travel in a file that the dbt launcher (`dbt_child.py`) reads and takes out
+    of the arguments, so nothing is set in this process's environment for a build.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    variables = target / "invocation_environment.json"
+    variables.write_text(json.dumps(dict(environment), indent=2, sort_keys=True))
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=dbt.profiles_dir,
+        dbt_executable=dbt.dbt_executable,
+        global_config_flags=[*dbt.global_config_flags, f"{ENVIRONMENT_FLAG}{variables}"],
+    )
 
 
 def _build_events(invocation: DbtCliInvocation) -> Iterator[Any]:
