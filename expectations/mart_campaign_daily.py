@@ -8,24 +8,13 @@ but no summary row, or a summary count with no periods behind it, fails the coun
 
 from __future__ import annotations
 
+from expectations.dbt_vars import campaign_period_metrics
 from expectations.guards import Guard
 from expectations.rules import no_count_negative, sum_agrees
 
-# Every count the period marts share with mart_campaign_summary (all the period marts' counts;
-# a test pins this against the columns documented in the marts' yml).
-SHARED_COUNTS: tuple[str, ...] = (
-    "messages_attempted",
-    "messages_sent",
-    "messages_dropped",
-    "messages_delivered",
-    "messages_undelivered",
-    "messages_delivery_pending",
-    "opens",
-    "clicks",
-    "responses",
-    "conversions",
-    "segments_sent",
-)
+# Every count the period marts share with mart_campaign_summary: the dbt var the period marts'
+# columns come from (a test pins it against the columns documented in the marts' yml).
+SHARED_COUNTS: tuple[str, ...] = campaign_period_metrics()
 
 
 def period_guard(mart: str) -> Guard:

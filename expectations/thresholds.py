@@ -7,21 +7,15 @@ share is the warehouse resource's default and the raw checks' naming value.
 
 from __future__ import annotations
 
-import functools
-
-import yaml
-
-from orchestration import paths
+from expectations.dbt_vars import dbt_var
 
 # A day's quarantined share of rows read above this blocks publication.
 MAX_QUARANTINE_SHARE = 0.01
 
 
-@functools.cache
 def delivery_window_days() -> int:
     """The dbt var `delivery_window_days` as dbt_project.yml sets it."""
-    project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    value = project["vars"]["delivery_window_days"]
+    value = dbt_var("delivery_window_days")
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"dbt var delivery_window_days must be a positive integer, not {value!r}")
     return value

@@ -9,21 +9,7 @@ from orchestration.definitions import defs
 from orchestration.defs.publication import MART_KEYS
 from orchestration.defs.schedules import ingest_transform_publish_job
 from orchestration.lib.sources import SOURCE_NAMES, SOURCES
-
-# The counts the period marts (and mart_channel_daily) share with the summary.
-_PERIOD_COUNTS = (
-    "messages_attempted",
-    "messages_sent",
-    "messages_dropped",
-    "messages_delivered",
-    "messages_undelivered",
-    "messages_delivery_pending",
-    "opens",
-    "clicks",
-    "responses",
-    "conversions",
-    "segments_sent",
-)
+from tests.period_metrics import PERIOD_COUNTS
 
 # The Great Expectations checks on the marts: a check on a key that is not an asset is
 # silently left out of the job, so the full list is pinned here. No grain: dbt's unique tests
@@ -59,13 +45,13 @@ EXPECTED_MART_CHECKS = {
     **{
         f"marts/{mart}": {
             "no_count_negative",
-            *(f"{count}_add_up_to_summary" for count in _PERIOD_COUNTS),
+            *(f"{count}_add_up_to_summary" for count in PERIOD_COUNTS),
         }
         for mart in ("mart_campaign_daily", "mart_campaign_weekly", "mart_campaign_monthly")
     },
     "marts/mart_channel_daily": {
         "no_count_negative",
-        *(f"{count}_add_up_to_campaign_daily" for count in _PERIOD_COUNTS),
+        *(f"{count}_add_up_to_campaign_daily" for count in PERIOD_COUNTS),
     },
     "marts/mart_failure_reasons": {
         "no_count_negative",

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from tests.e2e.scenario import CAMPAIGN_NAME, HANDLES
+from tests.period_metrics import PERIOD_COUNTS
 
 pytestmark = pytest.mark.slow
 
@@ -93,26 +94,13 @@ def _named(columns: Sequence[str], table: Mapping[Any, Sequence[Any]]) -> dict[A
 
 # --- period marts ----------------------------------------------------------------------------
 
-METRICS = (
-    "messages_attempted",
-    "messages_sent",
-    "messages_dropped",
-    "messages_delivered",
-    "messages_undelivered",
-    "messages_delivery_pending",
-    "opens",
-    "clicks",
-    "responses",
-    "conversions",
-    "segments_sent",
-)
 TIMEZONES = {"w1": "UTC", "w2": "America/Los_Angeles"}
 WORKSPACES = {"c1": "w1", "c2": "w2", "c3": "w1", "c8": "w2"} | {
     c: "w1" for c in ("c4", "c5", "c6", "c7")
 }
 _ = 0  # a zero that is not the point of the row
 
-# (campaign, local day) -> METRICS. Sends by attempt, deliveries by delivery, undelivered by
+# (campaign, local day) -> PERIOD_COUNTS. Sends by attempt, deliveries by delivery, undelivered by
 # the failure report or the timeout (sent + 30 days), pending by attempt, opens by first open,
 # clicks, responses and conversions by occurrence.
 DAILY: dict[tuple[str, str], tuple[int, ...]] = {
@@ -189,7 +177,7 @@ MONTHLY: dict[tuple[str, str], tuple[int, ...]] = {
 # c1 (8, 7, 1, 4, 3, 0, 3, 1, 2, 2, 0), c2 (3, 3, 0, 2, 1, 0, 0, 0, 0, 1, 6), c3 (1, 1, ...),
 # c4 (6, 6, 0, 6, 0, 0, 5, 5, 2, 4, 0), c5 (5, 5, 0, 3, 2, 0, 2, 0, 3, 0, 0),
 # c6 (2, 2, 0, 1, 0, 1, 0, ...), c7 (3, 2, 1, 2, 0, 0, 2, 2, 0, 0, 0), c8 (2, 2, 0, 2, ..., 1, 3).
-TOTALS = dict(zip(METRICS, (30, 28, 2, 21, 6, 1, 12, 8, 7, 8, 9), strict=True))
+TOTALS = dict(zip(PERIOD_COUNTS, (30, 28, 2, 21, 6, 1, 12, 8, 7, 8, 9), strict=True))
 
 
 def _period_rows(table: Mapping[tuple[str, str], tuple[int, ...]]) -> dict[Any, Row]:
@@ -197,7 +185,7 @@ def _period_rows(table: Mapping[tuple[str, str], tuple[int, ...]]) -> dict[Any, 
         key: {
             "workspace_id": WORKSPACES[key[0]],
             "reporting_timezone": TIMEZONES[WORKSPACES[key[0]]],
-            **dict(zip(METRICS, values, strict=True)),
+            **dict(zip(PERIOD_COUNTS, values, strict=True)),
         }
         for key, values in table.items()
     }
@@ -262,7 +250,10 @@ def test_channel_daily_adds_up_campaigns_per_workspace_channel_and_local_day(
 ) -> None:
     actual = _by(_rows(warehouse, "mart_channel_daily"), "workspace_id", "channel", "activity_date")
     expected = {
-        key: {"reporting_timezone": TIMEZONES[key[0]], **dict(zip(METRICS, values, strict=True))}
+        key: {
+            "reporting_timezone": TIMEZONES[key[0]],
+            **dict(zip(PERIOD_COUNTS, values, strict=True)),
+        }
         for key, values in CHANNEL_DAILY.items()
     }
     _assert_rows(actual, expected, "mart_channel_daily")
@@ -274,7 +265,7 @@ def test_channel_daily_adds_up_campaigns_per_workspace_channel_and_local_day(
 )
 def test_each_period_mart_adds_up_to_the_campaign_totals(warehouse: Path, mart: str) -> None:
     rows = _rows(warehouse, mart)
-    assert {m: sum(r[m] for r in rows) for m in METRICS} == TOTALS
+    assert {m: sum(r[m] for r in rows) for m in PERIOD_COUNTS} == TOTALS
 
 
 # --- failure reasons ------------------------------------------------------------------------

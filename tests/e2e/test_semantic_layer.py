@@ -25,6 +25,7 @@ import pytest
 
 from orchestration import paths
 from tests.dbt.support import SCENARIO_AS_OF
+from tests.period_metrics import PERIOD_COUNTS
 
 pytestmark = pytest.mark.slow
 
@@ -39,19 +40,6 @@ GLOSSARY_RATES = {
     "conversion_rate",
     "response_rate",
 }
-COUNTS = [
-    "messages_attempted",
-    "messages_sent",
-    "messages_dropped",
-    "messages_delivered",
-    "messages_undelivered",
-    "messages_delivery_pending",
-    "opens",
-    "clicks",
-    "responses",
-    "conversions",
-    "segments_sent",
-]
 
 
 @dataclass(frozen=True)
@@ -189,7 +177,7 @@ def test_the_ratio_metrics_divide_what_the_glossary_divides(semantic: Semantic) 
     assert set(ratios) == GLOSSARY_RATES
     assert {rate: contract[rate] for rate in GLOSSARY_RATES} == ratios
     simple = {m["name"] for m in manifest["metrics"] if m["type"] == "simple"}
-    assert simple == set(COUNTS)
+    assert simple == set(PERIOD_COUNTS)
 
 
 def test_by_day_and_campaign_equals_mart_campaign_daily(semantic: Semantic, tmp_path: Path) -> None:
@@ -299,16 +287,16 @@ def test_every_rate_per_campaign_over_all_time_equals_the_summary(
     queried = semantic.query(
         tmp_path / "summary.csv",
         "--metrics",
-        ",".join([*COUNTS, *rates]),
+        ",".join([*PERIOD_COUNTS, *rates]),
         "--group-by",
         "campaign",
     )
     mart = semantic.mart(
-        f"select campaign_id, {', '.join(COUNTS)}, {', '.join(rates)} "
+        f"select campaign_id, {', '.join(PERIOD_COUNTS)}, {', '.join(rates)} "
         "from marts.mart_campaign_summary where messages_attempted > 0"
     )
     assert len(mart) >= 3
-    assert_same(queried, mart, {"campaign": "campaign_id"}, [*COUNTS, *rates])
+    assert_same(queried, mart, {"campaign": "campaign_id"}, [*PERIOD_COUNTS, *rates])
 
 
 @pytest.mark.spark
@@ -330,4 +318,4 @@ def test_the_definitions_parse_on_the_spark_target(semantic: Semantic, tmp_path:
     )
     assert completed.returncode == 0, completed.stdout[-3000:]
     manifest = json.loads((tmp_path / "target" / "semantic_manifest.json").read_text())
-    assert {m["name"] for m in manifest["metrics"]} == {*COUNTS, *GLOSSARY_RATES}
+    assert {m["name"] for m in manifest["metrics"]} == {*PERIOD_COUNTS, *GLOSSARY_RATES}

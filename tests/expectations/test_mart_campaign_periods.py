@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from expectations import mart_campaign_daily, mart_campaign_monthly, mart_campaign_weekly
+from expectations.dbt_vars import campaign_period_metrics, dbt_var
 from expectations.guards import Guard, build_suite, frame_sql
 from expectations.mart_campaign_daily import SHARED_COUNTS
 from expectations.runner import SuiteOutcome, run_suite
@@ -15,6 +16,7 @@ from tests.expectations.support import (
     create_table,
     documented_columns,
 )
+from tests.period_metrics import PERIOD_COUNTS
 
 DAILY = "marts.mart_campaign_daily"
 SUMMARY = "marts.mart_campaign_summary"
@@ -153,6 +155,12 @@ def test_the_suite_checks_every_count_the_mart_shares_with_the_summary(mart: str
     # Keys and labels are shared too, but are no counts.
     labels = {"workspace_id", "workspace_name", "campaign_id", "campaign_name", "channel"}
     assert set(SHARED_COUNTS) == documented - labels
+
+
+def test_the_period_counts_are_the_dbt_var_the_marts_are_built_from() -> None:
+    # The checks read the dbt var that the period marts' macro returns, in column order.
+    assert campaign_period_metrics() == SHARED_COUNTS == PERIOD_COUNTS
+    assert dbt_var("campaign_period_metrics") == list(PERIOD_COUNTS)
 
 
 def test_every_expectation_is_blocking() -> None:

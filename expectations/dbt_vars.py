@@ -1,0 +1,34 @@
+"""The dbt project's vars, read where dbt reads them: `dbt_project.yml`.
+
+A value the models and the checks must agree on (the delivery window, the period metrics)
+has its one owner there; the checks read it instead of restating it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import yaml
+
+from orchestration import paths
+
+
+@functools.cache
+def _project_vars() -> dict[str, Any]:
+    project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return dict(project["vars"])
+
+
+def dbt_var(name: str) -> Any:
+    """The var `name` as dbt_project.yml sets it; a KeyError names a var it does not set."""
+    return _project_vars()[name]
+
+
+def campaign_period_metrics() -> tuple[str, ...]:
+    """The counts the period marts sum per period, in their column order (dbt var
+    `campaign_period_metrics`, which the models' macro campaign_period_metrics() returns)."""
+    value = dbt_var("campaign_period_metrics")
+    if not isinstance(value, list) or not value or not all(isinstance(m, str) for m in value):
+        raise ValueError(f"dbt var campaign_period_metrics must be a list of names, not {value!r}")
+    return tuple(value)
