@@ -57,7 +57,9 @@ class Ingested:
 
 
 @dataclass(frozen=True)
-class DbtNodeStarted:
+class DbtNode:
+    """A dbt node of the invocation: the k of N that dbt counts, its type and name."""
+
     index: int
     total: int
     resource_type: str
@@ -65,11 +67,12 @@ class DbtNodeStarted:
 
 
 @dataclass(frozen=True)
-class DbtNodeFinished:
-    index: int
-    total: int
-    resource_type: str
-    name: str
+class DbtNodeStarted(DbtNode):
+    pass
+
+
+@dataclass(frozen=True)
+class DbtNodeFinished(DbtNode):
     status: str
     seconds: float
 
@@ -128,7 +131,7 @@ def phase(event: Event) -> str:
         return "start"
     if isinstance(event, IngestStarted | Ingested):
         return "ingest"
-    if isinstance(event, DbtNodeStarted | DbtNodeFinished):
+    if isinstance(event, DbtNode):
         return "dbt"
     if isinstance(event, SuiteChecked):
         return "checks"
