@@ -48,11 +48,9 @@ def prepare_manifest() -> Path:
             subprocess.run(
                 [paths.DBT_EXECUTABLE, "parse", "--quiet"],
                 cwd=paths.DBT_PROJECT_DIR,
-                # Parsing renders profiles.yml, which names the database: any path will do,
-                # given to dbt's process alone.
+                # profiles.yml's database path has a default that parsing never opens.
                 env={
                     **os.environ,
-                    "CW_WAREHOUSE_DB": str(paths.working_db(paths.warehouse_dir())),
                     "DBT_PROFILES_DIR": str(paths.DBT_PROFILES_DIR),
                     "DBT_TARGET_PATH": str(target),
                     "DBT_LOG_PATH": str(target),

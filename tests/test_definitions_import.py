@@ -1,4 +1,5 @@
-"""Importing the code location runs nothing: no dbt parse, no process, no environment change."""
+"""Importing the code location runs nothing: no dbt parse, no process, no environment change,
+no logging filter."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ import os, subprocess
 import dagster, dagster_dbt, duckdb, great_expectations, pandas  # noqa: F401, E401
 
 before = dict(os.environ)
+import logging  # noqa: E402
+
+
+
+def logging_filters():
+    loggers = logging.Logger.manager.loggerDict.items()
+    return {n: list(lg.filters) for n, lg in loggers if isinstance(lg, logging.Logger)}
+
+
+filters_before = logging_filters()
 
 
 def refuse(*args, **kwargs):
@@ -26,6 +37,8 @@ import orchestration.definitions  # noqa: E402
 
 changed = set(os.environ.items()) ^ set(before.items())
 assert not changed, f"importing the definitions changed the environment: {changed}"
+added = {n: f for n, f in logging_filters().items() if f and f != filters_before.get(n, [])}
+assert not added, f"importing the definitions added logging filters: {added}"
 """
 
 
@@ -59,3 +72,25 @@ def test_the_check_would_see_a_process_started_at_import() -> None:
         os.utime(manifest, (stat.st_atime, stat.st_mtime))
     assert outcome.returncode != 0
     assert "started a process" in outcome.stderr
+
+
+def test_the_dbt_asset_drops_the_not_a_check_warning_once() -> None:
+    import logging
+
+    from orchestration.defs import dbt
+
+    logger = logging.getLogger("dagster.builtin")
+    kept = list(logger.filters)
+    try:
+        dbt.drop_not_a_check_warnings()
+        dbt.drop_not_a_check_warnings()
+        installed = [f for f in logger.filters if f not in kept]
+        assert len(installed) == 1
+
+        def record(msg: str) -> logging.LogRecord:
+            return logging.LogRecord("dagster.builtin", logging.WARNING, "", 0, msg, None, None)
+
+        assert not installed[0].filter(record(dbt._NOT_A_CHECK_WARNING + " for test x"))
+        assert installed[0].filter(record("dbt build failed"))
+    finally:
+        logger.filters[:] = kept
