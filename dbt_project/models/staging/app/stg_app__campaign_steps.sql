@@ -18,9 +18,7 @@ renamed as (
         branch_label,
         name as step_name,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

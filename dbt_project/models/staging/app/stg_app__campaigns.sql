@@ -22,9 +22,7 @@ renamed as (
         ) as conversion_window_hours,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

@@ -10,9 +10,7 @@ source as (
         is_internal,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from {{ source('raw', 'contacts') }}
     where {{ arrived_in_window() }}
 
@@ -27,9 +25,7 @@ renamed as (
         coalesce(is_internal, false) as is_internal,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

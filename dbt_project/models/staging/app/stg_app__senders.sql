@@ -15,9 +15,7 @@ renamed as (
         channel,
         display_name as sender_name,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

@@ -17,9 +17,7 @@ renamed as (
         plan,
         monthly_contact_limit,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

@@ -25,9 +25,7 @@ renamed as (
         button_label,
         opt_out_method,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

@@ -19,9 +19,7 @@ renamed as (
         branch_label,
         occurred_at,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

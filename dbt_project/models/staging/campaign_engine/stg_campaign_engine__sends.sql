@@ -27,9 +27,7 @@ renamed as (
         {# NULL stays NULL: its default (the execution's earliest send) needs the other rows #}
         is_initial,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

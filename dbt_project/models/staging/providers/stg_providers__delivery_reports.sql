@@ -20,9 +20,7 @@ renamed as (
         reported_at,
         {# the contract's default: a report without received_at was received when it landed #}
         coalesce(received_at, cast(_arrival_date as timestamp)) as received_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),

@@ -19,9 +19,7 @@ renamed as (
         upper(trim(currency)) as currency,
         message_id,
         campaign_id,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
