@@ -27,16 +27,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['campaign_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='campaign_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['campaign_id', 'updated_at']) }}
 
 select * from deduplicated

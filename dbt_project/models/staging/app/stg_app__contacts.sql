@@ -30,16 +30,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['contact_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='contact_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['contact_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -20,16 +20,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['sender_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='sender_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['sender_id', 'updated_at']) }}
 
 select * from deduplicated

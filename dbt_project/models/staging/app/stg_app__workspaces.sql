@@ -22,16 +22,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['workspace_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='workspace_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['workspace_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -30,16 +30,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['engagement_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='engagement_id') }}
-
-)
+{{ first_landed_copies('renamed', ['engagement_id']) }}
 
 select * from deduplicated

@@ -24,16 +24,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['execution_event_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='execution_event_id') }}
-
-)
+{{ first_landed_copies('renamed', ['execution_event_id']) }}
 
 select * from deduplicated

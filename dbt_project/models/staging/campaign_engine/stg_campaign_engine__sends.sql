@@ -32,16 +32,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['message_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='message_id') }}
-
-)
+{{ first_landed_copies('renamed', ['message_id']) }}
 
 select * from deduplicated

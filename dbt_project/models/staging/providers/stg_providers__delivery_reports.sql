@@ -25,21 +25,8 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed(
-        'renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']
-    ) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate(
-        'first_landed',
-        partition_by='provider, provider_message_id, report_status, reported_at'
-    ) }}
-
-)
+{{ first_landed_copies(
+    'renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']
+) }}
 
 select * from deduplicated

@@ -24,16 +24,6 @@ renamed as (
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['conversion_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='conversion_id') }}
-
-)
+{{ first_landed_copies('renamed', ['conversion_id']) }}
 
 select * from deduplicated
