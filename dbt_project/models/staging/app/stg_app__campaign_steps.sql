@@ -18,23 +18,11 @@ renamed as (
         branch_label,
         name as step_name,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['campaign_id', 'step_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='campaign_id, step_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['campaign_id', 'step_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -22,23 +22,11 @@ renamed as (
         ) as conversion_window_hours,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['campaign_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='campaign_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['campaign_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -10,9 +10,7 @@ source as (
         is_internal,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from {{ source('raw', 'contacts') }}
     where {{ arrived_in_window() }}
 
@@ -27,23 +25,11 @@ renamed as (
         coalesce(is_internal, false) as is_internal,
         created_at,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['contact_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='contact_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['contact_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -15,23 +15,11 @@ renamed as (
         channel,
         display_name as sender_name,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['sender_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='sender_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['sender_id', 'updated_at']) }}
 
 select * from deduplicated

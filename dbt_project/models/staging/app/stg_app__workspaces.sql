@@ -17,23 +17,11 @@ renamed as (
         plan,
         monthly_contact_limit,
         updated_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['workspace_id', 'updated_at']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='workspace_id, updated_at') }}
-
-)
+{{ first_landed_copies('renamed', ['workspace_id', 'updated_at']) }}
 
 select * from deduplicated

@@ -25,23 +25,11 @@ renamed as (
         button_label,
         opt_out_method,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['engagement_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='engagement_id') }}
-
-)
+{{ first_landed_copies('renamed', ['engagement_id']) }}
 
 select * from deduplicated

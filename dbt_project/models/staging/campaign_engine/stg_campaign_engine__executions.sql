@@ -19,23 +19,11 @@ renamed as (
         branch_label,
         occurred_at,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['execution_event_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='execution_event_id') }}
-
-)
+{{ first_landed_copies('renamed', ['execution_event_id']) }}
 
 select * from deduplicated

@@ -27,23 +27,11 @@ renamed as (
         {# NULL stays NULL: its default (the execution's earliest send) needs the other rows #}
         is_initial,
         coalesce(is_test, false) as is_test,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['message_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='message_id') }}
-
-)
+{{ first_landed_copies('renamed', ['message_id']) }}
 
 select * from deduplicated

@@ -20,28 +20,13 @@ renamed as (
         reported_at,
         {# the contract's default: a report without received_at was received when it landed #}
         coalesce(received_at, cast(_arrival_date as timestamp)) as received_at,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed(
-        'renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']
-    ) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate(
-        'first_landed',
-        partition_by='provider, provider_message_id, report_status, reported_at'
-    ) }}
-
-)
+{{ first_landed_copies(
+    'renamed', ['provider', 'provider_message_id', 'report_status', 'reported_at']
+) }}
 
 select * from deduplicated

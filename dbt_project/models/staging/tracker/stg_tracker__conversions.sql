@@ -19,23 +19,11 @@ renamed as (
         upper(trim(currency)) as currency,
         message_id,
         campaign_id,
-        _arrival_date,
-        _source_file,
-        _source_row
+        {{ landing_lineage_columns() }}
     from source
 
 ),
 
-first_landed as (
-
-    {{ keep_first_landed('renamed', ['conversion_id']) }}
-
-),
-
-deduplicated as (
-
-    {{ deduplicate('first_landed', partition_by='conversion_id') }}
-
-)
+{{ first_landed_copies('renamed', ['conversion_id']) }}
 
 select * from deduplicated
