@@ -17,13 +17,7 @@
     recomputes the executions of int_executions_affected (the timeouts due by as_of
     included) and replaces their rows.
 #}
-{{ config(
-    materialized='incremental',
-    partition_by='execution_arrival_date',
-    overwrite_window_column='execution_arrival_date',
-    overwrite_key='execution_id',
-) }}
--- depends_on: {{ ref('int_executions_affected') }}
+{{ per_execution_config() }}
 
 with
 
