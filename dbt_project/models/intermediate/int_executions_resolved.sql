@@ -42,9 +42,7 @@ execution_events as (
         occurred_at,
         is_test
     from all_execution_events
-    {% if is_incremental() -%}
-    where execution_id in (select arrived.execution_id from arrived)
-    {%- endif %}
+    {{ only_listed_in('arrived', 'execution_id') }}
 
 ),
 
@@ -58,9 +56,7 @@ sends as (
 
     select message_id, execution_id, campaign_id, contact_id, attempted_at, is_initial, is_test
     from all_sends
-    {% if is_incremental() -%}
-    where execution_id in (select arrived.execution_id from arrived)
-    {%- endif %}
+    {{ only_listed_in('arrived', 'execution_id') }}
 
 ),
 

@@ -54,9 +54,7 @@ all_reports as (
 reports as (
 
     select * from all_reports
-    {% if is_incremental() -%}
-    where message_id in (select sends.message_id from sends)
-    {%- endif %}
+    {{ only_listed_in('sends', 'message_id') }}
 
 ),
 

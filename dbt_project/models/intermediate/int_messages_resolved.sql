@@ -45,9 +45,7 @@ all_sends as (
 sends as (
 
     select * from all_sends
-    {% if is_incremental() -%}
-    where message_id in (select affected_messages.message_id from affected_messages)
-    {%- endif %}
+    {{ only_listed_in('affected_messages', 'message_id') }}
 
 ),
 
@@ -60,9 +58,7 @@ all_engagements as (
 engagements as (
 
     select * from all_engagements
-    {% if is_incremental() -%}
-    where message_id in (select affected_messages.message_id from affected_messages)
-    {%- endif %}
+    {{ only_listed_in('affected_messages', 'message_id') }}
 
 ),
 
