@@ -8,14 +8,7 @@
     Stored by the execution's arrival day (int_executions_arrived); a run recomputes the
     executions of int_executions_affected and replaces their rows.
 #}
-{{ config(
-    materialized='incremental',
-    partition_by='execution_arrival_date',
-    overwrite_window_column='execution_arrival_date',
-    overwrite_key='execution_id',
-) }}
--- depends_on: {{ ref('int_executions_affected') }}
--- depends_on: {{ ref('int_executions_arrived') }}
+{{ per_execution_config() }}
 
 with
 

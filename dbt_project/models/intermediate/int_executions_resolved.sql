@@ -10,13 +10,7 @@
     Stored by the execution's arrival day (int_executions_arrived); a run recomputes the
     executions of int_executions_affected and replaces their rows.
 #}
-{{ config(
-    materialized='incremental',
-    partition_by='execution_arrival_date',
-    overwrite_window_column='execution_arrival_date',
-    overwrite_key='execution_id',
-) }}
--- depends_on: {{ ref('int_executions_affected') }}
+{{ per_execution_config() }}
 
 with
 
@@ -48,9 +42,7 @@ execution_events as (
         occurred_at,
         is_test
     from all_execution_events
-    {% if is_incremental() -%}
-    where execution_id in (select arrived.execution_id from arrived)
-    {%- endif %}
+    {{ only_listed_in('arrived', 'execution_id') }}
 
 ),
 
@@ -64,9 +56,7 @@ sends as (
 
     select message_id, execution_id, campaign_id, contact_id, attempted_at, is_initial, is_test
     from all_sends
-    {% if is_incremental() -%}
-    where execution_id in (select arrived.execution_id from arrived)
-    {%- endif %}
+    {{ only_listed_in('arrived', 'execution_id') }}
 
 ),
 

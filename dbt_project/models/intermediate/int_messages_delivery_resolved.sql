@@ -17,13 +17,7 @@
     recomputes the executions of int_executions_affected (the timeouts due by as_of
     included) and replaces their rows.
 #}
-{{ config(
-    materialized='incremental',
-    partition_by='execution_arrival_date',
-    overwrite_window_column='execution_arrival_date',
-    overwrite_key='execution_id',
-) }}
--- depends_on: {{ ref('int_executions_affected') }}
+{{ per_execution_config() }}
 
 with
 
@@ -60,9 +54,7 @@ all_reports as (
 reports as (
 
     select * from all_reports
-    {% if is_incremental() -%}
-    where message_id in (select sends.message_id from sends)
-    {%- endif %}
+    {{ only_listed_in('sends', 'message_id') }}
 
 ),
 

@@ -9,14 +9,7 @@
     Stored by the arrival day of the message's execution (int_executions_arrived); a run
     recomputes the executions of int_executions_affected and replaces their rows.
 #}
-{{ config(
-    materialized='incremental',
-    partition_by='execution_arrival_date',
-    overwrite_window_column='execution_arrival_date',
-    overwrite_key='execution_id',
-) }}
--- depends_on: {{ ref('int_executions_affected') }}
--- depends_on: {{ ref('int_executions_arrived') }}
+{{ per_execution_config() }}
 
 with
 
@@ -52,9 +45,7 @@ all_sends as (
 sends as (
 
     select * from all_sends
-    {% if is_incremental() -%}
-    where message_id in (select affected_messages.message_id from affected_messages)
-    {%- endif %}
+    {{ only_listed_in('affected_messages', 'message_id') }}
 
 ),
 
@@ -67,9 +58,7 @@ all_engagements as (
 engagements as (
 
     select * from all_engagements
-    {% if is_incremental() -%}
-    where message_id in (select affected_messages.message_id from affected_messages)
-    {%- endif %}
+    {{ only_listed_in('affected_messages', 'message_id') }}
 
 ),
 
