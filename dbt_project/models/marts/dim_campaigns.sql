@@ -1,27 +1,13 @@
-{# Campaigns, current values (int_campaigns_current). #}
+{#
+    Campaigns, current values: int_campaigns_current decides them and its columns are the ones
+    published (documented in _marts__dimensions_and_facts.yml).
+#}
 with
 
 current_campaigns as (
 
     select * from {{ ref('int_campaigns_current') }}
 
-),
-
-final as (
-
-    select
-        campaign_id,
-        workspace_id,
-        campaign_name,
-        channel,
-        campaign_status,
-        template_id,
-        template_category,
-        conversion_window_hours,
-        created_at,
-        updated_at
-    from current_campaigns
-
 )
 
-select * from final
+select * from current_campaigns

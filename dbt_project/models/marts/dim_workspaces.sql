@@ -1,25 +1,13 @@
-{# Workspaces, current values (int_workspaces_current). #}
+{#
+    Workspaces, current values: int_workspaces_current decides them and its columns are the
+    ones published (documented in _marts__dimensions_and_facts.yml).
+#}
 with
 
 current_workspaces as (
 
     select * from {{ ref('int_workspaces_current') }}
 
-),
-
-final as (
-
-    select
-        workspace_id,
-        workspace_name,
-        industry,
-        timezone,
-        reporting_timezone,
-        plan,
-        monthly_contact_limit,
-        updated_at
-    from current_workspaces
-
 )
 
-select * from final
+select * from current_workspaces

@@ -14,18 +14,9 @@ conversions as (
 
 ),
 
-campaigns as (
-
-    select * from {{ ref('dim_campaigns') }}
-
-),
-
 counted_conversions as (
 
-    select conversions.*
-    from conversions
-    inner join campaigns
-        on conversions.attributed_campaign_id = campaigns.campaign_id
+    {{ of_known_campaigns('conversions', campaign_column='attributed_campaign_id') }}
 
 ),
 

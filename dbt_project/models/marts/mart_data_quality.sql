@@ -174,63 +174,39 @@ staged_rows as (
 ),
 
 {#
-    A key is an orphan when it is set and its dimension does not know it. Written as left
-    joins to the known keys, not as "not in (subquery)": under "or", Spark plans a null-aware
-    "not in" as a nested-loop join of every row with every key.
+    A key is an orphan when it is set and its dimension does not know it
+    (macros/rows_with_unknown_keys.sql). An engagement's message is checked by its fact's
+    is_known_message, so engagements join their fact and are written out.
 #}
 orphan_rows as (
 
-    select 'contacts' as source_name, contacts._arrival_date as arrival_date
-    from contacts
-    left join known_workspaces
-        on contacts.workspace_id = known_workspaces.workspace_id
-    where contacts.workspace_id is not null and known_workspaces.workspace_id is null
+    {{ rows_with_unknown_keys('contacts', {'workspace_id': 'known_workspaces'}) }}
 
     union all
 
-    select 'senders' as source_name, senders._arrival_date as arrival_date
-    from senders
-    left join known_workspaces
-        on senders.workspace_id = known_workspaces.workspace_id
-    where senders.workspace_id is not null and known_workspaces.workspace_id is null
+    {{ rows_with_unknown_keys('senders', {'workspace_id': 'known_workspaces'}) }}
 
     union all
 
-    select 'campaigns' as source_name, campaigns._arrival_date as arrival_date
-    from campaigns
-    left join known_workspaces
-        on campaigns.workspace_id = known_workspaces.workspace_id
-    where campaigns.workspace_id is not null and known_workspaces.workspace_id is null
+    {{ rows_with_unknown_keys('campaigns', {'workspace_id': 'known_workspaces'}) }}
 
     union all
 
-    select 'campaign_steps' as source_name, campaign_steps._arrival_date as arrival_date
-    from campaign_steps
-    left join known_campaigns
-        on campaign_steps.campaign_id = known_campaigns.campaign_id
-    where campaign_steps.campaign_id is not null and known_campaigns.campaign_id is null
+    {{ rows_with_unknown_keys('campaign_steps', {'campaign_id': 'known_campaigns'}) }}
 
     union all
 
-    select 'executions' as source_name, execution_events._arrival_date as arrival_date
-    from execution_events
-    left join known_campaigns
-        on execution_events.campaign_id = known_campaigns.campaign_id
-    left join known_contacts
-        on execution_events.contact_id = known_contacts.contact_id
-    where (execution_events.campaign_id is not null and known_campaigns.campaign_id is null)
-        or (execution_events.contact_id is not null and known_contacts.contact_id is null)
+    {{ rows_with_unknown_keys(
+        'executions',
+        {'campaign_id': 'known_campaigns', 'contact_id': 'known_contacts'},
+        relation='execution_events'
+    ) }}
 
     union all
 
-    select 'sends' as source_name, sends._arrival_date as arrival_date
-    from sends
-    left join known_campaigns
-        on sends.campaign_id = known_campaigns.campaign_id
-    left join known_contacts
-        on sends.contact_id = known_contacts.contact_id
-    where (sends.campaign_id is not null and known_campaigns.campaign_id is null)
-        or (sends.contact_id is not null and known_contacts.contact_id is null)
+    {{ rows_with_unknown_keys(
+        'sends', {'campaign_id': 'known_campaigns', 'contact_id': 'known_contacts'}
+    ) }}
 
     union all
 
@@ -253,17 +229,11 @@ orphan_rows as (
 
     union all
 
-    select 'conversions' as source_name, conversions._arrival_date as arrival_date
-    from conversions
-    left join known_contacts
-        on conversions.contact_id = known_contacts.contact_id
-    left join messages
-        on conversions.message_id = messages.message_id
-    left join known_campaigns
-        on conversions.campaign_id = known_campaigns.campaign_id
-    where (conversions.contact_id is not null and known_contacts.contact_id is null)
-        or (conversions.message_id is not null and messages.message_id is null)
-        or (conversions.campaign_id is not null and known_campaigns.campaign_id is null)
+    {{ rows_with_unknown_keys('conversions', {
+        'contact_id': 'known_contacts',
+        'message_id': 'messages',
+        'campaign_id': 'known_campaigns',
+    }) }}
 
 ),
 

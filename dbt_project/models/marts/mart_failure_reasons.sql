@@ -13,18 +13,9 @@ messages as (
 
 ),
 
-campaigns as (
-
-    select * from {{ ref('dim_campaigns') }}
-
-),
-
 counted_messages as (
 
-    select messages.*
-    from messages
-    inner join campaigns
-        on messages.campaign_id = campaigns.campaign_id
+    {{ of_known_campaigns('messages') }}
 
 ),
 

@@ -13,18 +13,9 @@ engagements as (
 
 ),
 
-campaigns as (
-
-    select * from {{ ref('dim_campaigns') }}
-
-),
-
 counted_engagements as (
 
-    select engagements.*
-    from engagements
-    inner join campaigns
-        on engagements.campaign_id = campaigns.campaign_id
+    {{ of_known_campaigns('engagements') }}
 
 ),
 
