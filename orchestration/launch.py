@@ -6,7 +6,6 @@ failed or warned and by how much, how many rows went where.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,16 +14,10 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.defs.failures import failed_steps
 from orchestration.lib.errors import PipelineError, explain
 
 _SERVING_KEY = dg.AssetKey(["serving", "marts"])
-# "package.module.ClassName: message" -> "message"
-_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*: ")
-# dagster-dbt's error opens with the dbt command line; what failed comes after this marker.
-_DBT_ERRORS_MARKER = "Errors parsed from dbt logs:"
-_DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test) (\S+)")
-_DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DETAIL_KEY = "detail"
 _EXPECTED_KEY = "expected"
 # dagster-dbt's count of the rows a dbt test found, on the test's check.
@@ -170,62 +163,6 @@ def _check_detail(metadata: Mapping[str, Any]) -> str:
     if failed_rows is not None:
         return f"{_int(failed_rows)} rows failing"
     return ""
-
-
-def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
-    """(step, one-line reason) for each failed step, and for a run that failed before any."""
-    failures: list[tuple[str, str]] = []
-    for event in events:
-        if not (event.is_step_failure or event.is_resource_init_failure or event.is_run_failure):
-            continue
-        data = event.event_specific_data
-        error = getattr(data, "error", None)
-        user_failure = getattr(data, "user_failure_data", None)
-        if user_failure is not None and user_failure.description:
-            reason = user_failure.description.splitlines()[0]
-        elif error is not None:
-            reason = _root_message(error)
-        else:
-            continue
-        step = f"step {event.step_key}" if event.step_key else "the run, before its first step"
-        if reason not in (known for _, known in failures):
-            failures.append((step, reason))
-    return failures
-
-
-def _root_message(error: Any) -> str:
-    """The first line of the innermost cause of a serialised error, without its class name."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    message = str(getattr(error, "message", error))
-    dbt_reason = _dbt_failure(message)
-    if dbt_reason:
-        return dbt_reason
-    first = next((line for line in message.splitlines() if line.strip()), message)
-    return _CLASS_PREFIX.sub("", first.strip())
-
-
-def _dbt_failure(message: str) -> str | None:
-    """ "dbt model int_x failed: Out of Memory Error: ..." from dagster-dbt's error, whose
-    first line ("The dbt CLI process with command") says nothing."""
-    if _DBT_ERRORS_MARKER not in message:
-        return None
-    lines = [
-        _ANSI.sub("", line).strip() for line in message.split(_DBT_ERRORS_MARKER, 1)[1].splitlines()
-    ]
-    for index, line in enumerate(lines):
-        node = _DBT_FAILED_NODE.match(line)
-        if node is None:
-            continue
-        detail = next(
-            (later for later in lines[index + 1 :] if later and not _DBT_ERROR_LINE.match(later)),
-            "",
-        )
-        reason = f"dbt {node.group(1)} {node.group(2)} failed: {detail}".rstrip(": ")
-        if "out of memory" in detail.lower():
-            reason += " (raise CW_DUCKDB_MEMORY_LIMIT, or give the spill folder room, then rerun)"
-        return reason
-    return None
 
 
 def _is_run_storage_error(exc: BaseException) -> bool:

@@ -1,5 +1,6 @@
 """The Python modules import one way, along the data's flow: landing -> raw -> dbt -> checks ->
-publish, with the wiring (definitions, schedules, CLI) on top and a few shared helpers below.
+publish, with the wiring (definitions, schedules, CLI) on top and a few shared helpers below;
+and no modules import each other in a circle.
 
 Every module of the three packages is given its stage here, so a new module needs a decision;
 an import from a module into a later stage fails, naming the edge. The imports are read from
@@ -9,8 +10,11 @@ the source (function-local ones included), so nothing is imported to check them.
 from __future__ import annotations
 
 import ast
+import graphlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import pytest
 
 from orchestration import paths
 
@@ -138,11 +142,28 @@ def test_every_module_has_a_stage() -> None:
     assert [m for m in project_modules() if stage_of(m) is None] == []
 
 
-def test_no_module_imports_a_later_stage() -> None:
+def import_graph() -> dict[str, set[str]]:
     modules = project_modules()
-    graph = {name: imported_modules(path, modules) for name, path in modules.items()}
+    return {name: imported_modules(path, modules) - {name} for name, path in modules.items()}
+
+
+def test_no_module_imports_a_later_stage() -> None:
+    graph = import_graph()
     assert sum(len(v) for v in graph.values()) > 100  # the parser sees the imports
     assert backward_imports(graph) == []
+
+
+def test_no_modules_import_each_other_in_a_circle() -> None:
+    # Within a stage too: a circle (e.g. definitions -> alerts -> launch -> definitions) makes
+    # the import order depend on which module is imported first.
+    graphlib.TopologicalSorter(import_graph()).prepare()
+
+
+def test_a_circle_is_reported() -> None:
+    graph = {"orchestration.launch": {"orchestration.definitions"}}
+    graph["orchestration.definitions"] = {"orchestration.launch"}
+    with pytest.raises(graphlib.CycleError):
+        graphlib.TopologicalSorter(graph).prepare()
 
 
 def test_a_backward_import_is_reported() -> None:
