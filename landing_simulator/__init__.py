@@ -20,11 +20,12 @@ channels and providers, errors, drop reasons, campaign templates, flow steps), `
 bytes of JSON Lines, CSV and Parquet files), `damage` (malformed rows) and `writer`
 (`generate_landing`); `arrays` and `clock` are the helpers they share.
 
-The dependency is one way: the pipeline (`orchestration`) may import this package, and this
-package imports nothing of the pipeline but `orchestration.lib.sources`, the landing contract
-as data (sources, fields, enumerations). That module is plain data with no Dagster or dbt
-import, and it is the single source of truth the ingest validates against; a copy of its
-enumerations here could drift from what the ingest accepts, so the simulator reads it instead.
+The dependency is one way: the command line (`orchestration.cli`) may import this package,
+and this package imports nothing of the pipeline or its checks, only `contract.sources`, the
+landing contract as data (sources, fields, enumerations). That module is plain data with no
+Dagster or dbt import, and it is the single source of truth the ingest validates against; a
+copy of its enumerations here could drift from what the ingest accepts, so the simulator
+reads it instead.
 """
 
 from landing_simulator.damage import MALFORMED_MARKER, MALFORMED_SOURCES, MAX_MALFORMED_PER_DAY

@@ -9,8 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.sources import SOURCES, FieldType
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
-from orchestration.lib.sources import SOURCES, FieldType
 
 _DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _MASK48 = np.uint64((1 << 48) - 1)

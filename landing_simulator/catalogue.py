@@ -7,8 +7,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from contract.sources import CHANNELS, REPORT_STATUSES
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
-from orchestration.lib.sources import CHANNELS, REPORT_STATUSES
 
 
 class Workspace(NamedTuple):

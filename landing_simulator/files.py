@@ -14,10 +14,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from contract.sources import quote_ident
 from landing_simulator.arrays import INTERNAL, iso_strings, join
 from landing_simulator.catalogue import PROVIDERS
 from landing_simulator.clock import HOUR_MS, SECOND_MS
-from orchestration.lib.sources import quote_ident
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from contract.sources import SOURCES
 from landing_simulator.damage import (
     DAMAGE,
     MAX_MALFORMED_PER_DAY,
@@ -30,7 +31,6 @@ from landing_simulator.files import (
     render_timestamps,
 )
 from landing_simulator.simulation import simulate
-from orchestration.lib.sources import SOURCES
 
 
 def _files_of(source: str, table: pa.Table) -> list[File]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from contract.sources import SOURCES
 from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.ingest import ingest_partition
-from orchestration.lib.sources import SOURCES
 
 
 def _cli(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ import pytest
 
 from orchestration import paths
 
-PACKAGES = ("orchestration", "expectations", "landing_simulator")
+PACKAGES = ("orchestration", "expectations", "landing_simulator", "contract")
 
 SHARED, LANDING, RAW, DBT, CHECKS, PUBLISH, WIRING = range(7)
 STAGE_NAMES = ("shared", "landing", "raw", "dbt", "checks", "publish", "wiring")
@@ -40,9 +40,8 @@ STAGES: dict[str, int] = {
     "orchestration.defs.partitions": SHARED,
     "orchestration.defs.run_history": SHARED,
     # The landing contract as data, the landing zone's files, and the simulator writing them.
-    "orchestration.lib.sources": LANDING,
+    "contract": LANDING,
     "orchestration.lib.landing": LANDING,
-    "orchestration.lib.validation": LANDING,
     "landing_simulator": LANDING,
     # Ingest into the raw layer and the checks that guard it (quarantine share, volume).
     "orchestration.lib.readers": RAW,
@@ -168,7 +167,7 @@ def test_a_circle_is_reported() -> None:
 
 def test_a_backward_import_is_reported() -> None:
     graph = {
-        "orchestration.lib.ingest": {"orchestration.defs.dbt", "orchestration.lib.sources"},
+        "orchestration.lib.ingest": {"orchestration.defs.dbt", "contract.sources"},
         "expectations.mart_link_clicks": {"expectations.guards"},
     }
     assert backward_imports(graph) == [

@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.sources import CAMPAIGN_STATUSES, CHANNELS, STEP_TYPES, TEMPLATE_CATEGORIES
 from landing_simulator.arrays import (
     digits,
     frame,
@@ -35,7 +36,6 @@ from landing_simulator.catalogue import (
 from landing_simulator.clock import DAY_MS, HOUR_MS, NEVER
 from landing_simulator.simulation.context import Context
 from landing_simulator.simulation.records import Campaigns, Senders
-from orchestration.lib.sources import CAMPAIGN_STATUSES, CHANNELS, STEP_TYPES, TEMPLATE_CATEGORIES
 
 # Channels whose messages can hold a carousel of cards.
 _CAROUSEL_CHANNELS = [CHANNELS.index(c) for c in ("whatsapp", "instagram_dm", "messenger")]

@@ -7,12 +7,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.sources import ENGAGEMENT_TYPES
 from landing_simulator.arrays import Block, frame, join, labels, timestamps, where
 from landing_simulator.catalogue import EVENT_NAMES, workspace_values
 from landing_simulator.clock import HOUR_MS, MINUTE_MS, SECOND_MS
 from landing_simulator.simulation.context import Context
 from landing_simulator.simulation.records import ContactArrival, Entities, Executions, Traffic
-from orchestration.lib.sources import ENGAGEMENT_TYPES
 
 
 def conversions_table(

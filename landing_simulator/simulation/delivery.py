@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from contract.sources import CHANNELS, REPORT_STATUSES
 from landing_simulator.arrays import (
     Block,
     ceil_second,
@@ -33,7 +34,6 @@ from landing_simulator.catalogue import (
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
 from landing_simulator.simulation.context import Context
 from landing_simulator.simulation.records import Entities, Messages, Traffic
-from orchestration.lib.sources import CHANNELS, REPORT_STATUSES
 
 
 def deliveries(ctx: Context, messages: Messages, channel: np.ndarray) -> tuple[np.ndarray, Block]:

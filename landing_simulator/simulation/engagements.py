@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.sources import CHANNELS, ENGAGEMENT_TYPES, OPT_OUT_METHODS
 from landing_simulator.arrays import Block, concat, frame, join, labels, nullable, timestamps, where
 from landing_simulator.catalogue import (
     BUTTONS,
@@ -17,7 +18,6 @@ from landing_simulator.catalogue import (
 from landing_simulator.clock import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
 from landing_simulator.simulation.context import Context
 from landing_simulator.simulation.records import Entities, Messages, Traffic
-from orchestration.lib.sources import CHANNELS, ENGAGEMENT_TYPES, OPT_OUT_METHODS
 
 # How long after delivery, on average, by engagement type; two hours for the others.
 _MEAN_DELAY_MS = {"open": 3 * HOUR_MS, "click": 90 * MINUTE_MS, "opt_out": HOUR_MS}

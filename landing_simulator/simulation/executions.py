@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from contract.sources import EXECUTION_EVENT_TYPES
 from landing_simulator.arrays import Block, concat, frame, labels, take, timestamps
 from landing_simulator.catalogue import (
     BRANCHES,
@@ -27,7 +28,6 @@ from landing_simulator.simulation.records import (
     Executions,
     Messages,
 )
-from orchestration.lib.sources import EXECUTION_EVENT_TYPES
 
 
 def draw_executions(ctx: Context, campaigns: Campaigns, contacts: Contacts) -> Executions:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from contract.sources import CHANNELS, DROP_REASONS, ENGAGEMENT_TYPES, SEND_OUTCOMES
 from landing_simulator.arrays import frame, labels, nullable, timestamps, where
 from landing_simulator.catalogue import (
     CLICKER_OFFER,
@@ -31,7 +32,6 @@ from landing_simulator.simulation.records import (
     Messages,
     Traffic,
 )
-from orchestration.lib.sources import CHANNELS, DROP_REASONS, ENGAGEMENT_TYPES, SEND_OUTCOMES
 
 _DROP_PROBABILITIES = np.array([DROP_WEIGHTS[r] for r in DROP_REASONS], dtype=float)
 _DROP_PROBABILITIES /= _DROP_PROBABILITIES.sum()

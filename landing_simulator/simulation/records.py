@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.sources import CHANNELS
 from landing_simulator.arrays import Block, concat, join, labels
 from landing_simulator.catalogue import FLOW, WORKSPACES
-from orchestration.lib.sources import CHANNELS
 
 
 @dataclass

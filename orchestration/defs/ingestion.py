@@ -9,6 +9,7 @@ import time
 import dagster as dg
 from pydantic import Field
 
+from contract.sources import SOURCES, Source
 from orchestration import progress
 from orchestration.defs.failures import failure_explained
 from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
@@ -23,7 +24,6 @@ from orchestration.lib.landing import (
     list_landed_files,
     unrecognised_entries,
 )
-from orchestration.lib.sources import SOURCES, Source
 
 
 class IngestConfig(dg.Config):

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from contract.sources import Source, quote_ident
+from contract.validation import typed_table_ddl
 from orchestration.lib.duckdb_settings import MEMORY_LIMIT_ENV, DuckDBSettings, connect
 from orchestration.lib.errors import PipelineError, explain, is_machine_error
 from orchestration.lib.failpoints import failpoint
@@ -34,8 +36,6 @@ from orchestration.lib.rawlayer import (
     swap_in,
 )
 from orchestration.lib.readers import describe_read_error, read_into, rows_before_error
-from orchestration.lib.sources import Source, quote_ident
-from orchestration.lib.validation import typed_table_ddl
 
 _TYPED = "_cw_typed"
 

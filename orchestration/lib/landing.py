@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from contract.sources import EXTENSIONS, SOURCE_NAMES
 from orchestration.lib.errors import PipelineError
-from orchestration.lib.sources import EXTENSIONS, SOURCE_NAMES
 
 _ARRIVAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HIDDEN = "."

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import duckdb
 
+from contract.sources import quote_ident
 from orchestration import paths
 from orchestration.lib.duckdb_settings import DuckDBSettings, connect, resolve_settings
 from orchestration.lib.errors import PipelineError, explain
 from orchestration.lib.failpoints import failpoint
-from orchestration.lib.sources import quote_ident
 
 SERVING_SCHEMA = "marts"
 _WORKING_ALIAS = "working"

@@ -29,9 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.landing import is_arrival_date
-from orchestration.lib.readers import literal_path
-from orchestration.lib.sources import (
+from contract.sources import (
     LANDED_FILES_COLUMNS,
     LANDED_FILES_TABLE,
     QUARANTINE_COLUMNS,
@@ -41,7 +39,9 @@ from orchestration.lib.sources import (
     quote_ident,
     raw_columns,
 )
-from orchestration.lib.validation import sql_string
+from contract.validation import sql_string
+from orchestration.lib.landing import is_arrival_date
+from orchestration.lib.readers import literal_path
 
 ROWS_FILE = "rows.parquet"
 QUARANTINE_FILE = "quarantine.parquet"

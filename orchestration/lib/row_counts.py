@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from contract.sources import quote_ident
 from orchestration.lib.duckdb_settings import DuckDBSettings, connect
-from orchestration.lib.sources import quote_ident
 
 
 def relation_row_counts(

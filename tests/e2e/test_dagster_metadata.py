@@ -9,8 +9,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from contract.sources import quote_ident
 from orchestration import paths
-from orchestration.lib.sources import quote_ident
 
 pytestmark = pytest.mark.slow
 

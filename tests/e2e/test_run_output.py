@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from contract.sources import SOURCES
 from landing_simulator import generate_landing
-from orchestration.lib.sources import SOURCES
 from tests.e2e.conftest import RunOutcome, run_pipeline
 
 pytestmark = pytest.mark.slow

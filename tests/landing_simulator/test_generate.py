@@ -19,13 +19,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from contract.sources import CHANNELS, ENGAGEMENT_TYPES, SOURCES, FieldType
 from landing_simulator import (
     MALFORMED_MARKER,
     MALFORMED_SOURCES,
     MAX_MALFORMED_PER_DAY,
     generate_landing,
 )
-from orchestration.lib.sources import CHANNELS, ENGAGEMENT_TYPES, SOURCES, FieldType
 
 START = date(2025, 3, 1)
 FORMATS = ("jsonl", "jsonl.gz", "csv", "csv.gz", "parquet")

@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from contract.sources import SOURCES
 from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
 from orchestration.lib.rawlayer import create_raw_views, partition_dir
-from orchestration.lib.sources import SOURCES
 
 DAY = date(2024, 3, 10)
 

@@ -10,7 +10,7 @@ that does not convert exactly is a wrong type.
 
 from __future__ import annotations
 
-from orchestration.lib.sources import Field, FieldType, Source, quote_ident
+from contract.sources import Field, FieldType, Source, quote_ident
 
 # The contract's latest acceptable timestamp: the arrival date + 1 day (00:00 UTC).
 _LATEST_TIMESTAMP = "(cast($arrival_date as timestamp) + interval 1 day)"
