@@ -2,21 +2,26 @@
 
 A value the models and the checks must agree on (the delivery window, the period metrics)
 has its one owner there; the checks read it instead of restating it.
+
+The checks sit below the pipeline and import nothing of it, so the dbt project's folder is
+located here, beside the package, and `orchestration.paths` takes it from here: one owner.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from orchestration import paths
+# The dbt project of this repository, a sibling of this package.
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
 @functools.cache
 def _project_vars() -> dict[str, Any]:
-    project = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
     return dict(project["vars"])
 
 

@@ -11,8 +11,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+# The dbt project's folder has one owner, the checks' reader of its vars: the checks import
+# nothing of the pipeline, so the pipeline takes it from them.
+from expectations.dbt_vars import DBT_PROJECT_DIR
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The dbt installed beside the running interpreter, found without relying on PATH.

@@ -53,7 +53,7 @@ STAGES: dict[str, int] = {
     "orchestration.defs.suite_checks": RAW,
     "expectations": RAW,
     "expectations.runner": RAW,
-    "expectations.dbt_vars": RAW,
+    "expectations.dbt_vars": SHARED,
     "expectations.thresholds": RAW,
     "expectations.quarantine": RAW,
     "expectations.volume": RAW,
