@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
-from orchestration import paths, progress, runlog
+from orchestration import paths, runlog
 from orchestration.launch import RunOptions, RunSummary
-from orchestration.lib.errors import PipelineError, explain
 from orchestration.lib.landing import check_landing_root
-from orchestration.lib.runlock import (
+from orchestration.shared import progress
+from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared.runlock import (
     DEFAULT_LOCK_WAIT_SECONDS,
     LockHolder,
     describe_holder,
@@ -138,7 +139,7 @@ def _check_range(start: date, end: date) -> None:
         paths.first_arrival_date()
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
-    from orchestration.defs.partitions import arrival_days
+    from orchestration.shared.partitions import arrival_days
 
     first = date.fromisoformat(arrival_days.get_first_partition_key())
     last_key = arrival_days.get_last_partition_key()
@@ -295,11 +296,12 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     import subprocess
 
     from orchestration.defs.dbt import dbt_environment
-    from orchestration.defs.resources import WarehouseResource
+    from orchestration.lib.rawlayer import latest_arrival_date
+    from orchestration.shared.warehouse import WarehouseResource
 
     warehouse_dir = _set_locations(None, args.warehouse)
     warehouse = WarehouseResource(warehouse_dir=str(warehouse_dir))
-    latest = warehouse.latest_arrival_date()
+    latest = latest_arrival_date(warehouse.raw)
     if latest is None:
         print(f"nothing ingested in {warehouse_dir} yet: run the pipeline first", file=sys.stderr)
         return 2

@@ -10,8 +10,8 @@ from orchestration.defs.freshness import freshness_checks, freshness_sensor
 from orchestration.defs.ingestion import raw_assets
 from orchestration.defs.publication import serving_marts
 from orchestration.defs.quality import mart_checks, quality_checks_job
-from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.schedules import ingest_transform_publish_job, nightly_schedule
+from orchestration.shared.warehouse import WarehouseResource
 
 defs = dg.Definitions(
     assets=[*raw_assets, campaign_dbt_models, serving_marts],

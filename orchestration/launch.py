@@ -14,8 +14,8 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs.failures import failed_steps
-from orchestration.lib.errors import PipelineError, explain
+from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared.failures import failed_steps
 
 _SERVING_KEY = dg.AssetKey(["serving", "marts"])
 _DETAIL_KEY = "detail"
@@ -87,8 +87,8 @@ def execute(start: date, end: date, options: RunOptions) -> RunSummary:
     prepare_manifest()  # before the definitions, which read it
     from orchestration.definitions import defs
     from orchestration.defs.ingestion import raw_assets
-    from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
     from orchestration.defs.schedules import ingest_transform_publish_job
+    from orchestration.shared.partitions import RANGE_END_TAG, RANGE_START_TAG
 
     job = defs.resolve_job_def(ingest_transform_publish_job.name)
     raw_ops = [asset.op.name for asset in raw_assets]

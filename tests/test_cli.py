@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from contract.sources import SOURCES
-from orchestration.lib.duckdb_settings import DuckDBSettings
 from orchestration.lib.ingest import ingest_partition
+from orchestration.shared.duckdb_settings import DuckDBSettings
 
 
 def _cli(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
@@ -132,7 +132,7 @@ def test_allow_empty_days_reaches_every_raw_asset() -> None:
 
 
 def test_a_second_run_refuses_at_once_naming_the_first(tmp_path: Path) -> None:
-    from orchestration.lib.runlock import hold_run_lock
+    from orchestration.shared.runlock import hold_run_lock
 
     (tmp_path / "landing" / "sends").mkdir(parents=True)
     warehouse = tmp_path / "warehouse"

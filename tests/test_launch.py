@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.defs.failures import _dbt_failure
+from orchestration.shared.failures import _dbt_failure
 
 _COMMAND = "The dbt CLI process with command\n\n`dbt build`\n\nfailed with exit code `1`.\n\n"
 

@@ -9,8 +9,9 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from orchestration import progress
-from orchestration.progress import (
+from orchestration.runlog import log_line, output_to_log
+from orchestration.shared import progress
+from orchestration.shared.progress import (
     DbtNodeFinished,
     DbtNodeStarted,
     Ingested,
@@ -21,7 +22,6 @@ from orchestration.progress import (
     SuiteChecked,
     TerminalReporter,
 )
-from orchestration.runlog import log_line, output_to_log
 
 DAY = date(2025, 3, 1)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs.failures import failed_steps
-from orchestration.defs.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
+from orchestration.shared.failures import failed_steps
+from orchestration.shared.partitions import PARTITION_TAG, RANGE_END_TAG, RANGE_START_TAG
 
 ALERT_WEBHOOK_ENV = "CW_ALERT_WEBHOOK_URL"
 # Long enough for a slow chat service, short enough not to hold the sensor daemon.

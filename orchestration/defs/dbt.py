@@ -30,15 +30,17 @@ from dagster_dbt import (
 )
 from pydantic import Field
 
-from orchestration import paths, progress
+from orchestration import paths
 from orchestration.dbt_child import ENVIRONMENT_FLAG
 from orchestration.dbt_manifest import prepare_manifest_if_dev
-from orchestration.defs.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
-from orchestration.defs.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.lib.models_state import read_models_state, write_models_state
+from orchestration.lib.rawlayer import latest_arrival_date, recover
 from orchestration.lib.readers import literal_path
 from orchestration.lib.row_counts import relation_row_counts
 from orchestration.lib.spark_catalog import refresh_catalog
+from orchestration.shared import progress
+from orchestration.shared.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
+from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 # dbt rolls its log over at this size and keeps five old ones: at most six times this on disk.
 DBT_LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
@@ -175,7 +177,9 @@ def campaign_dbt_models(
     """`dbt build` (seeds, models, data tests) as of the latest arrival date ingested,
     recomputing only the window of arrival dates this run changed (`window_start()`)."""
     drop_not_a_check_warnings()
-    as_of = run_as_of(context.run.tags, warehouse.latest_arrival_date)
+    # A run killed mid-swap may have set a partition aside: put it back before dbt reads them.
+    recover(warehouse.raw)
+    as_of = run_as_of(context.run.tags, lambda: latest_arrival_date(warehouse.raw))
     state = warehouse.models_state
     engine = warehouse.engine
     window = None if config.full_refresh else build_window_start(context.run.tags, state)

@@ -10,13 +10,7 @@ import dagster as dg
 from pydantic import Field
 
 from contract.sources import SOURCES, Source
-from orchestration import progress
-from orchestration.defs.failures import failure_explained
-from orchestration.defs.partitions import arrival_dates, arrival_days, single_run
 from orchestration.defs.raw_checks import raw_check_results, raw_check_specs, raw_key
-from orchestration.defs.resources import WarehouseResource
-from orchestration.lib.duckdb_settings import connect
-from orchestration.lib.errors import PipelineError
 from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
 from orchestration.lib.landing import (
     check_landing_root,
@@ -24,6 +18,13 @@ from orchestration.lib.landing import (
     list_landed_files,
     unrecognised_entries,
 )
+from orchestration.lib.rawlayer import raw_connection, recover
+from orchestration.shared import progress
+from orchestration.shared.duckdb_settings import connect
+from orchestration.shared.errors import PipelineError
+from orchestration.shared.failures import failure_explained
+from orchestration.shared.partitions import arrival_dates, arrival_days, single_run
+from orchestration.shared.warehouse import WarehouseResource
 
 
 class IngestConfig(dg.Config):
@@ -73,6 +74,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         landing = warehouse.landing
         with failure_explained(f"ingesting {source.name}"):
             check_landing_root(landing)
+            # A run killed mid-swap may have set one of this source's partitions aside.
+            recover(warehouse.raw, source.name)
             files_by_day = {day: list_landed_files(landing, source.name, day) for day in dates}
             skipped = unrecognised_entries(landing, source.name, dates)
             emptied = emptied_days(warehouse.raw, source.name, files_by_day)
@@ -94,7 +97,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                     )
                     results.append(result)
                     progress.emit(_ingested(result, time.monotonic() - began))
-            with warehouse.raw_connection() as conn:
+            with raw_connection(warehouse.raw, settings) as conn:
                 checks = raw_check_results(
                     conn, source, dates, warehouse.max_quarantine_share, skipped
                 )

@@ -13,17 +13,18 @@ from expectations.guards import Guard, build_suite, frame_sql
 from expectations.registry import GUARDS
 from expectations.runner import run_suite
 from expectations.thresholds import delivery_window_days
-from orchestration import progress
 from orchestration.defs.dbt import model_key
-from orchestration.defs.partitions import run_as_of
-from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.suite_checks import suite_check_results, suite_check_specs
+from orchestration.lib.rawlayer import latest_arrival_date
+from orchestration.shared import progress
+from orchestration.shared.partitions import run_as_of
+from orchestration.shared.suite_checks import suite_check_results, suite_check_specs
+from orchestration.shared.warehouse import WarehouseResource
 
 Parameter = Callable[[dg.AssetCheckExecutionContext, WarehouseResource], object]
 
 
 def _as_of(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> object:
-    as_of = run_as_of(context.run.tags, warehouse.latest_arrival_date)
+    as_of = run_as_of(context.run.tags, lambda: latest_arrival_date(warehouse.raw))
     return datetime.combine(as_of, datetime.min.time())
 
 

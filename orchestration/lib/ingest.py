@@ -23,9 +23,6 @@ import duckdb
 
 from contract.sources import Source, quote_ident
 from contract.validation import typed_table_ddl
-from orchestration.lib.duckdb_settings import MEMORY_LIMIT_ENV, DuckDBSettings, connect
-from orchestration.lib.errors import PipelineError, explain, is_machine_error
-from orchestration.lib.failpoints import failpoint
 from orchestration.lib.landing import LandedFile, list_landed_files
 from orchestration.lib.rawlayer import (
     FILES_FILE,
@@ -36,6 +33,9 @@ from orchestration.lib.rawlayer import (
     swap_in,
 )
 from orchestration.lib.readers import describe_read_error, read_into, rows_before_error
+from orchestration.shared.duckdb_settings import MEMORY_LIMIT_ENV, DuckDBSettings, connect
+from orchestration.shared.errors import PipelineError, explain, is_machine_error
+from orchestration.shared.failpoints import failpoint
 
 _TYPED = "_cw_typed"
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from contract.sources import EXTENSIONS, SOURCE_NAMES
-from orchestration.lib.errors import PipelineError
+from orchestration.shared.errors import PipelineError
 
 _ARRIVAL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HIDDEN = "."

@@ -36,9 +36,9 @@ import duckdb
 
 from contract.sources import quote_ident
 from orchestration import paths
-from orchestration.lib.duckdb_settings import DuckDBSettings, connect, resolve_settings
-from orchestration.lib.errors import PipelineError, explain
-from orchestration.lib.failpoints import failpoint
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect, resolve_settings
+from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared.failpoints import failpoint
 
 SERVING_SCHEMA = "marts"
 _WORKING_ALIAS = "working"

@@ -24,6 +24,8 @@ import errno
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from contract.sources import (
 from contract.validation import sql_string
 from orchestration.lib.landing import is_arrival_date
 from orchestration.lib.readers import literal_path
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect
 
 ROWS_FILE = "rows.parquet"
 QUARANTINE_FILE = "quarantine.parquet"
@@ -112,21 +115,43 @@ def swap_in(staged: Path, final: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
-def recover(raw: Path) -> None:
+def recover(raw: Path, source: str | None = None) -> None:
     """Undo what a crash left: put back a partition set aside by a swap that did not finish,
-    and delete half-written partitions."""
+    and delete half-written partitions; of one `source`, else of every source.
+
+    Call it holding the warehouse's run lock, before writing or reading the partitions: the
+    ingest of a source recovers that source's (its own staging folders only, so sources can be
+    ingested side by side), and the dbt build every source's before it reads them.
+    """
     if not raw.is_dir():
         return
-    for source in raw.iterdir():
-        if not source.is_dir() or source.name.startswith("_"):
+    for folder in raw.iterdir():
+        if not folder.is_dir() or folder.name.startswith("_"):
             continue
-        for aside in source.glob(f"{PARTITION_PREFIX}*{_ASIDE_SUFFIX}"):
+        if source is not None and folder.name != source:
+            continue
+        for aside in folder.glob(f"{PARTITION_PREFIX}*{_ASIDE_SUFFIX}"):
             final = aside.with_name(aside.name.removesuffix(_ASIDE_SUFFIX))
             if final.exists():
                 shutil.rmtree(aside, ignore_errors=True)
             else:
                 os.rename(aside, final)
-    shutil.rmtree(raw / _STAGING, ignore_errors=True)
+    if source is None:
+        shutil.rmtree(raw / _STAGING, ignore_errors=True)
+        return
+    for staged in (raw / _STAGING).glob(f"{source}.*"):
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+@contextmanager
+def raw_connection(raw: Path, settings: DuckDBSettings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection reading the raw layer as schema `raw`; closed on exit."""
+    conn = connect(settings)
+    try:
+        create_raw_views(conn, raw)
+        yield conn
+    finally:
+        conn.close()
 
 
 def create_raw_views(conn: duckdb.DuckDBPyConnection, raw: Path) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from contract.sources import quote_ident
-from orchestration.lib.duckdb_settings import DuckDBSettings, connect
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect
 
 
 def relation_row_counts(

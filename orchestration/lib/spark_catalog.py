@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 
 from contract.sources import quote_ident
-from orchestration.lib.duckdb_settings import DuckDBSettings, connect
 from orchestration.lib.readers import literal_path
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect
 
 # The schemas whose tables the checks and the publication read.
 CATALOG_SCHEMAS = ("marts",)

@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.definitions import defs
 from orchestration.defs.alerts import ALERT_WEBHOOK_ENV, alert_on_run_failure, post_json
-from orchestration.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
+from orchestration.shared.partitions import RANGE_END_TAG, RANGE_START_TAG
 
 
 class _Webhook(HTTPServer):

@@ -14,8 +14,8 @@ from orchestration.defs.freshness import (
     raw_freshness_checks,
 )
 from orchestration.defs.ingestion import raw_assets
-from orchestration.defs.partitions import arrival_days
 from orchestration.defs.publication import MART_KEYS
+from orchestration.shared.partitions import arrival_days
 
 SERVING = dg.AssetKey(["serving", "marts"])
 

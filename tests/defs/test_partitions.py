@@ -5,7 +5,7 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from orchestration.defs.partitions import run_as_of
+from orchestration.shared.partitions import run_as_of
 
 
 def _nothing() -> date | None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from orchestration.defs.run_history import WAREHOUSE_TAG, claim_run, forget_old_runs
+from orchestration.shared.run_history import WAREHOUSE_TAG, claim_run, forget_old_runs
 
 
 @dg.op

@@ -7,7 +7,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.runner import make_suite, rule, run_suite
-from orchestration.defs.suite_checks import (
+from orchestration.shared.suite_checks import (
     DETAIL_KEY,
     EXPECTED_KEY,
     suite_check_results,

@@ -7,7 +7,7 @@ import sqlite3
 
 import duckdb
 
-from orchestration.lib.errors import PipelineError, explain
+from orchestration.shared.errors import PipelineError, explain
 
 
 def test_a_full_disk_is_named_whoever_reports_it() -> None:

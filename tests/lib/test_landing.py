@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.errors import PipelineError
 from orchestration.lib.landing import (
     check_landing_root,
     file_format,
@@ -16,6 +15,7 @@ from orchestration.lib.landing import (
     list_landed_files,
     unrecognised_entries,
 )
+from orchestration.shared.errors import PipelineError
 
 DAY = date(2025, 3, 16)
 

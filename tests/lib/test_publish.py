@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.duckdb_settings import DuckDBSettings
-from orchestration.lib.errors import PipelineError
 from orchestration.lib.publish import TableDoc, publish_marts
+from orchestration.shared.duckdb_settings import DuckDBSettings
+from orchestration.shared.errors import PipelineError
 
 # Stands for a BI tool: opens the serving file read-only, reads, waits, reads again.
 READER = textwrap.dedent(

@@ -67,6 +67,23 @@ def test_without_an_atomic_exchange_a_crash_between_renames_is_undone(
     assert not (raw / "_staging").exists()
 
 
+def test_a_source_recovers_only_its_own_partitions_and_staging(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for source in ("sends", "contacts"):
+        final = partition_dir(raw, source, DAY)
+        final.mkdir(parents=True)
+        final.rename(final.with_name(final.name + ".aside"))
+    other_staging = new_staging_dir(raw, "contacts", DAY)
+    own_staging = new_staging_dir(raw, "sends", DAY)
+
+    recover(raw, "sends")
+
+    assert partition_dir(raw, "sends", DAY).is_dir()
+    assert not own_staging.exists()
+    assert not partition_dir(raw, "contacts", DAY).exists()
+    assert other_staging.is_dir()  # another source's ingest may be writing it
+
+
 def test_views_over_an_empty_raw_layer_are_empty_and_typed(tmp_path: Path) -> None:
     with duckdb.connect() as conn:
         create_raw_views(conn, tmp_path / "raw")

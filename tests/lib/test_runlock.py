@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.errors import PipelineError
-from orchestration.lib.runlock import current_holder, hold_run_lock
+from orchestration.shared.errors import PipelineError
+from orchestration.shared.runlock import current_holder, hold_run_lock
 
 # Holds the lock in another process until its stdin closes, as a running pipeline would.
 HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from orchestration.lib.runlock import hold_run_lock
+    from orchestration.shared.runlock import hold_run_lock
 
     with hold_run_lock(Path(sys.argv[1]), 0, run_id="first-run"):
         print("held", flush=True)

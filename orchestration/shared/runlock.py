@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orchestration.lib.errors import PipelineError
+from orchestration.shared.errors import PipelineError
 
 _POLL_SECONDS = 0.5
 # How long a run waits for the one before it, unless told otherwise.

@@ -10,7 +10,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.lib.errors import explain
+from orchestration.shared.errors import explain
 
 # "package.module.ClassName: message" -> "message"
 _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*: ")

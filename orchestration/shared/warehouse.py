@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -13,10 +13,9 @@ from pydantic import Field
 
 from expectations.thresholds import MAX_QUARANTINE_SHARE
 from orchestration import paths
-from orchestration.defs.run_history import claim_run, forget_old_runs
-from orchestration.lib import rawlayer
-from orchestration.lib.duckdb_settings import DuckDBSettings, connect, resolve_settings
-from orchestration.lib.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect, resolve_settings
+from orchestration.shared.run_history import claim_run, forget_old_runs
+from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
 WAREHOUSE_POOL = "warehouse_writer"
@@ -99,8 +98,6 @@ class WarehouseResource(dg.ConfigurableResource):
             if context.instance is not None and run_id is not None:
                 claim_run(context.instance, run_id, str(self.warehouse))
                 forget_old_runs(context.instance, self.run_history_days, datetime.now(UTC))
-            # A run killed mid-swap leaves a partition aside; only now is no run writing.
-            rawlayer.recover(self.raw)
             yield self
 
     @contextmanager
@@ -112,17 +109,3 @@ class WarehouseResource(dg.ConfigurableResource):
             yield conn
         finally:
             conn.close()
-
-    @contextmanager
-    def raw_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An in-memory connection reading the raw layer as schema `raw`; closed on exit."""
-        conn = connect(self.duckdb_settings)
-        try:
-            rawlayer.create_raw_views(conn, self.raw)
-            yield conn
-        finally:
-            conn.close()
-
-    def latest_arrival_date(self) -> date | None:
-        """The latest arrival date any source was ingested for, if any."""
-        return rawlayer.latest_arrival_date(self.raw)
