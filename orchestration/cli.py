@@ -22,8 +22,8 @@ from pathlib import Path
 from types import FrameType
 
 from orchestration import paths, runlog
+from orchestration.ingest.landing import check_landing_root
 from orchestration.launch import RunOptions, RunSummary
-from orchestration.lib.landing import check_landing_root
 from orchestration.shared import progress
 from orchestration.shared.errors import PipelineError, explain
 from orchestration.shared.runlock import (
@@ -296,7 +296,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     import subprocess
 
     from orchestration.defs.dbt import dbt_environment
-    from orchestration.lib.rawlayer import latest_arrival_date
+    from orchestration.ingest.rawlayer import latest_arrival_date
     from orchestration.shared.warehouse import WarehouseResource
 
     warehouse_dir = _set_locations(None, args.warehouse)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from contract.sources import SOURCES
-from orchestration.lib.ingest import ingest_partition
+from orchestration.ingest.partition import ingest_partition
 from orchestration.shared.duckdb_settings import DuckDBSettings
 
 

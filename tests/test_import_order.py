@@ -34,14 +34,15 @@ STAGES: dict[str, int] = {
     "orchestration.defs": SHARED,
     # The landing contract as data, the landing zone's files, and the simulator writing them.
     "contract": LANDING,
-    "orchestration.lib.landing": LANDING,
+    "orchestration.ingest.landing": LANDING,
     "landing_simulator": LANDING,
     # Ingest into the raw layer and the checks that guard it (quarantine share, volume).
-    "orchestration.lib.readers": RAW,
-    "orchestration.lib.rawlayer": RAW,
-    "orchestration.lib.ingest": RAW,
-    "orchestration.defs.ingestion": RAW,
-    "orchestration.defs.raw_checks": RAW,
+    "orchestration.ingest": RAW,
+    "orchestration.ingest.readers": RAW,
+    "orchestration.ingest.rawlayer": RAW,
+    "orchestration.ingest.partition": RAW,
+    "orchestration.ingest.assets": RAW,
+    "orchestration.ingest.checks": RAW,
     "expectations": SHARED,
     "expectations.runner": SHARED,
     "expectations.dbt_vars": SHARED,
@@ -158,11 +159,11 @@ def test_a_circle_is_reported() -> None:
 
 def test_a_backward_import_is_reported() -> None:
     graph = {
-        "orchestration.lib.ingest": {"orchestration.defs.dbt", "contract.sources"},
+        "orchestration.ingest.partition": {"orchestration.defs.dbt", "contract.sources"},
         "expectations.mart_link_clicks": {"expectations.guards"},
     }
     assert backward_imports(graph) == [
-        "orchestration.lib.ingest (raw) -> orchestration.defs.dbt (dbt)"
+        "orchestration.ingest.partition (raw) -> orchestration.defs.dbt (dbt)"
     ]
 
 

@@ -33,9 +33,9 @@ from pydantic import Field
 from orchestration import paths
 from orchestration.dbt_child import ENVIRONMENT_FLAG
 from orchestration.dbt_manifest import prepare_manifest_if_dev
+from orchestration.ingest.rawlayer import latest_arrival_date, recover
+from orchestration.ingest.readers import literal_path
 from orchestration.lib.models_state import read_models_state, write_models_state
-from orchestration.lib.rawlayer import latest_arrival_date, recover
-from orchestration.lib.readers import literal_path
 from orchestration.lib.row_counts import relation_row_counts
 from orchestration.lib.spark_catalog import refresh_catalog
 from orchestration.shared import progress

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from contract.sources import quote_ident
-from orchestration.lib.readers import literal_path
+from orchestration.ingest.readers import literal_path
 from orchestration.shared.duckdb_settings import DuckDBSettings, connect
 
 # The schemas whose tables the checks and the publication read.

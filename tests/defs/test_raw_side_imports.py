@@ -10,7 +10,7 @@ from orchestration import paths
 
 _PROBE = """
 import json, sys
-import orchestration.defs.ingestion
+import orchestration.ingest.assets
 print(json.dumps(sorted(m for m in sys.modules if m == "orchestration.defs.dbt"
                         or m.startswith(("orchestration.defs.quality", "dagster_dbt", "dbt")))))
 """

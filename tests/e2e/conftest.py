@@ -125,7 +125,7 @@ def parquet_digests(warehouse: Path) -> dict[str, str]:
 
 def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
     """A query over the raw layer's `raw.*` relations (its Parquet files)."""
-    from orchestration.lib.rawlayer import create_raw_views
+    from orchestration.ingest.rawlayer import create_raw_views
 
     with duckdb.connect() as conn:
         create_raw_views(conn, warehouse / "raw")

@@ -116,7 +116,7 @@ limit 8
 def _remove_reports(landing: Path, warehouse: Path, day: date) -> None:
     """Upstream corrects the day's report files: the reports of untouched executions go."""
     with duckdb.connect() as conn:
-        from orchestration.lib.rawlayer import create_raw_views
+        from orchestration.ingest.rawlayer import create_raw_views
 
         create_raw_views(conn, warehouse / "raw")
         removed = {

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from contract.sources import SOURCES
-from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
-from orchestration.lib.rawlayer import create_raw_views, partition_dir
+from orchestration.ingest.partition import IngestResult, emptied_days, ingest_partition
+from orchestration.ingest.rawlayer import create_raw_views, partition_dir
 from orchestration.shared.duckdb_settings import DuckDBSettings
 
 DAY = date(2024, 3, 10)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.landing import (
+from orchestration.ingest.landing import (
     check_landing_root,
     file_format,
     is_arrival_date,

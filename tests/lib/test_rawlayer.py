@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib import rawlayer
-from orchestration.lib.rawlayer import (
+from orchestration.ingest import rawlayer
+from orchestration.ingest.rawlayer import (
     create_raw_views,
     ingested_dates,
     latest_arrival_date,

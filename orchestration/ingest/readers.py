@@ -20,7 +20,7 @@ import duckdb
 
 from contract.sources import Source, quote_ident
 from contract.validation import json_structure, text_column, typed_select
-from orchestration.lib.landing import LandedFile
+from orchestration.ingest.landing import LandedFile
 from orchestration.shared.errors import error_number, first_line
 
 # JSON Lines are split on a separator that no line holds: valid JSON cannot contain control

@@ -10,15 +10,15 @@ import dagster as dg
 from pydantic import Field
 
 from contract.sources import SOURCES, Source
-from orchestration.defs.raw_checks import raw_check_results, raw_check_specs, raw_key
-from orchestration.lib.ingest import IngestResult, emptied_days, ingest_partition
-from orchestration.lib.landing import (
+from orchestration.ingest.checks import raw_check_results, raw_check_specs, raw_key
+from orchestration.ingest.landing import (
     check_landing_root,
     describe_skipped,
     list_landed_files,
     unrecognised_entries,
 )
-from orchestration.lib.rawlayer import raw_connection, recover
+from orchestration.ingest.partition import IngestResult, emptied_days, ingest_partition
+from orchestration.ingest.rawlayer import raw_connection, recover
 from orchestration.shared import progress
 from orchestration.shared.duckdb_settings import connect
 from orchestration.shared.errors import PipelineError

@@ -21,7 +21,7 @@ from contract.sources import Source
 from expectations import quarantine, volume
 from expectations.runner import run_suite
 from expectations.thresholds import MAX_QUARANTINE_SHARE
-from orchestration.lib.landing import describe_skipped
+from orchestration.ingest.landing import describe_skipped
 from orchestration.shared.suite_checks import DETAIL_KEY, suite_check_results, suite_check_specs
 
 LAYOUT_CHECK = "landing_layout_recognised"

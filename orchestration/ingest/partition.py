@@ -23,8 +23,8 @@ import duckdb
 
 from contract.sources import Source, quote_ident
 from contract.validation import typed_table_ddl
-from orchestration.lib.landing import LandedFile, list_landed_files
-from orchestration.lib.rawlayer import (
+from orchestration.ingest.landing import LandedFile, list_landed_files
+from orchestration.ingest.rawlayer import (
     FILES_FILE,
     QUARANTINE_FILE,
     ROWS_FILE,
@@ -32,7 +32,7 @@ from orchestration.lib.rawlayer import (
     partition_dir,
     swap_in,
 )
-from orchestration.lib.readers import describe_read_error, read_into, rows_before_error
+from orchestration.ingest.readers import describe_read_error, read_into, rows_before_error
 from orchestration.shared.duckdb_settings import MEMORY_LIMIT_ENV, DuckDBSettings, connect
 from orchestration.shared.errors import PipelineError, explain, is_machine_error
 from orchestration.shared.failpoints import failpoint

@@ -42,8 +42,8 @@ from contract.sources import (
     raw_columns,
 )
 from contract.validation import sql_string
-from orchestration.lib.landing import is_arrival_date
-from orchestration.lib.readers import literal_path
+from orchestration.ingest.landing import is_arrival_date
+from orchestration.ingest.readers import literal_path
 from orchestration.shared.duckdb_settings import DuckDBSettings, connect
 
 ROWS_FILE = "rows.parquet"
