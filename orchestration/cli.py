@@ -295,9 +295,9 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     """`dbt docs generate --static` against the warehouse: one HTML file, no server needed."""
     import subprocess
 
-    from orchestration.defs.dbt import dbt_environment
     from orchestration.ingest.rawlayer import latest_arrival_date
     from orchestration.shared.warehouse import WarehouseResource
+    from orchestration.transform.assets import dbt_environment
 
     warehouse_dir = _set_locations(None, args.warehouse)
     warehouse = WarehouseResource(warehouse_dir=str(warehouse_dir))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.defs.alerts import alert_on_run_failure
-from orchestration.defs.dbt import campaign_dbt_models, dbt_resource
 from orchestration.defs.freshness import freshness_checks, freshness_sensor
 from orchestration.defs.publication import serving_marts
 from orchestration.defs.quality import mart_checks, quality_checks_job
 from orchestration.defs.schedules import ingest_transform_publish_job, nightly_schedule
 from orchestration.ingest.assets import raw_assets
 from orchestration.shared.warehouse import WarehouseResource
+from orchestration.transform.assets import campaign_dbt_models, dbt_resource
 
 defs = dg.Definitions(
     assets=[*raw_assets, campaign_dbt_models, serving_marts],

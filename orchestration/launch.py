@@ -82,7 +82,7 @@ def logger_config(options: RunOptions) -> dict[str, Any]:
 
 def execute(start: date, end: date, options: RunOptions) -> RunSummary:
     """Run the job over arrival dates `start..end` in this process (one Dagster run)."""
-    from orchestration.dbt_manifest import prepare_manifest
+    from orchestration.transform.manifest import prepare_manifest
 
     prepare_manifest()  # before the definitions, which read it
     from orchestration.definitions import defs

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from landing_simulator import generate_landing
-from orchestration.dbt_manifest import prepare_manifest
+from orchestration.transform.manifest import prepare_manifest
 from tests.e2e.conftest import run_pipeline
 from tests.e2e.scenario import build_landing
 

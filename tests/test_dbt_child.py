@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from orchestration.dbt_child import ENVIRONMENT_FLAG, split_environment
-from orchestration.defs.dbt import dbt_resource, with_invocation_environment
+from orchestration.transform.assets import dbt_resource, with_invocation_environment
+from orchestration.transform.launcher import ENVIRONMENT_FLAG, split_environment
 
 
 def test_the_launcher_takes_the_environment_file_out_of_dbts_arguments(tmp_path: Path) -> None:

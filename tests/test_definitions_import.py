@@ -77,20 +77,20 @@ def test_the_check_would_see_a_process_started_at_import() -> None:
 def test_the_dbt_asset_drops_the_not_a_check_warning_once() -> None:
     import logging
 
-    from orchestration.defs import dbt
+    from orchestration.transform import assets
 
     logger = logging.getLogger("dagster.builtin")
     kept = list(logger.filters)
     try:
-        dbt.drop_not_a_check_warnings()
-        dbt.drop_not_a_check_warnings()
+        assets.drop_not_a_check_warnings()
+        assets.drop_not_a_check_warnings()
         installed = [f for f in logger.filters if f not in kept]
         assert len(installed) == 1
 
         def record(msg: str) -> logging.LogRecord:
             return logging.LogRecord("dagster.builtin", logging.WARNING, "", 0, msg, None, None)
 
-        assert not installed[0].filter(record(dbt._NOT_A_CHECK_WARNING + " for test x"))
+        assert not installed[0].filter(record(assets._NOT_A_CHECK_WARNING + " for test x"))
         assert installed[0].filter(record("dbt build failed"))
     finally:
         logger.filters[:] = kept

@@ -50,12 +50,13 @@ STAGES: dict[str, int] = {
     "expectations.quarantine": SHARED,
     "expectations.volume": SHARED,
     # dbt: the manifest, the launcher, the asset, and what reads its results.
-    "orchestration.dbt_child": DBT,
-    "orchestration.dbt_manifest": DBT,
-    "orchestration.defs.dbt": DBT,
-    "orchestration.lib.models_state": DBT,
-    "orchestration.lib.row_counts": DBT,
-    "orchestration.lib.spark_catalog": DBT,
+    "orchestration.transform": DBT,
+    "orchestration.transform.launcher": DBT,
+    "orchestration.transform.manifest": DBT,
+    "orchestration.transform.assets": DBT,
+    "orchestration.transform.models_state": DBT,
+    "orchestration.transform.row_counts": DBT,
+    "orchestration.transform.spark_catalog": DBT,
     # The marts' Great Expectations guards.
     "orchestration.defs.quality": CHECKS,
     "expectations.guards": SHARED,
@@ -159,18 +160,18 @@ def test_a_circle_is_reported() -> None:
 
 def test_a_backward_import_is_reported() -> None:
     graph = {
-        "orchestration.ingest.partition": {"orchestration.defs.dbt", "contract.sources"},
+        "orchestration.ingest.partition": {"orchestration.transform.assets", "contract.sources"},
         "expectations.mart_link_clicks": {"expectations.guards"},
     }
     assert backward_imports(graph) == [
-        "orchestration.ingest.partition (raw) -> orchestration.defs.dbt (dbt)"
+        "orchestration.ingest.partition (raw) -> orchestration.transform.assets (dbt)"
     ]
 
 
 def test_a_function_local_import_counts(tmp_path: Path) -> None:
     module = tmp_path / "probe.py"
-    module.write_text("def f():\n    from orchestration.defs import dbt\n    return dbt\n")
-    assert imported_modules(module, {"orchestration.defs", "orchestration.defs.dbt"}) == {
-        "orchestration.defs",
-        "orchestration.defs.dbt",
-    }
+    module.write_text(
+        "def f():\n    from orchestration.transform import assets\n    return assets\n"
+    )
+    known = {"orchestration.transform", "orchestration.transform.assets"}
+    assert imported_modules(module, known) == known

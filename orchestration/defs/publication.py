@@ -10,11 +10,11 @@ from typing import Any
 import dagster as dg
 
 from orchestration import paths
-from orchestration.defs.dbt import campaign_dbt_models, dbt_manifest
 from orchestration.lib.publish import TableDoc, publish_marts
 from orchestration.shared import progress
 from orchestration.shared.failures import failure_explained
 from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
+from orchestration.transform.assets import campaign_dbt_models, dbt_manifest
 
 MART_KEYS: list[dg.AssetKey] = sorted(
     (key for key in campaign_dbt_models.keys if key.path[-1].startswith("mart_")),

@@ -13,12 +13,12 @@ from expectations.guards import Guard, build_suite, frame_sql
 from expectations.registry import GUARDS
 from expectations.runner import run_suite
 from expectations.thresholds import delivery_window_days
-from orchestration.defs.dbt import model_key
 from orchestration.ingest.rawlayer import latest_arrival_date
 from orchestration.shared import progress
 from orchestration.shared.partitions import run_as_of
 from orchestration.shared.suite_checks import suite_check_results, suite_check_specs
 from orchestration.shared.warehouse import WarehouseResource
+from orchestration.transform.assets import model_key
 
 Parameter = Callable[[dg.AssetCheckExecutionContext, WarehouseResource], object]
 

@@ -11,8 +11,8 @@ from orchestration import paths
 _PROBE = """
 import json, sys
 import orchestration.ingest.assets
-print(json.dumps(sorted(m for m in sys.modules if m == "orchestration.defs.dbt"
-                        or m.startswith(("orchestration.defs.quality", "dagster_dbt", "dbt")))))
+later = ("orchestration.transform", "orchestration.quality", "orchestration.publish")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith((*later, "dagster_dbt", "dbt")))))
 """
 
 

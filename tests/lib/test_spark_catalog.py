@@ -9,8 +9,8 @@ import pytest
 
 from orchestration import paths
 from orchestration.lib.publish import publish_marts
-from orchestration.lib.spark_catalog import refresh_catalog
 from orchestration.shared.duckdb_settings import resolve_settings
+from orchestration.transform.spark_catalog import refresh_catalog
 
 
 def _spark_table(tables: Path, schema: str, table: str, sql: str, parts: int = 2) -> Path:

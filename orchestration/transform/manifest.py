@@ -4,7 +4,7 @@ Importing the definitions reads `dbt_project/target/manifest.json` and runs noth
 is about to load them prepares it first: the CLI before a run, the test session before
 collection, and `dagster dev` (the only caller that sets `DAGSTER_IS_DEV_CLI`) as it loads the
 code location, as dagster-dbt's `prepare_if_dev` does. A deployment prepares it at build time
-(`python -m orchestration.dbt_manifest`).
+(`python -m orchestration.transform.manifest`).
 """
 
 from __future__ import annotations

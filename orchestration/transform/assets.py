@@ -31,16 +31,16 @@ from dagster_dbt import (
 from pydantic import Field
 
 from orchestration import paths
-from orchestration.dbt_child import ENVIRONMENT_FLAG
-from orchestration.dbt_manifest import prepare_manifest_if_dev
 from orchestration.ingest.rawlayer import latest_arrival_date, recover
 from orchestration.ingest.readers import literal_path
-from orchestration.lib.models_state import read_models_state, write_models_state
-from orchestration.lib.row_counts import relation_row_counts
-from orchestration.lib.spark_catalog import refresh_catalog
 from orchestration.shared import progress
 from orchestration.shared.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
+from orchestration.transform.launcher import ENVIRONMENT_FLAG
+from orchestration.transform.manifest import prepare_manifest_if_dev
+from orchestration.transform.models_state import read_models_state, write_models_state
+from orchestration.transform.row_counts import relation_row_counts
+from orchestration.transform.spark_catalog import refresh_catalog
 
 # dbt rolls its log over at this size and keeps five old ones: at most six times this on disk.
 DBT_LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
