@@ -58,15 +58,14 @@ STAGES: dict[str, int] = {
     "orchestration.transform.row_counts": DBT,
     "orchestration.transform.spark_catalog": DBT,
     # The marts' Great Expectations guards.
-    "orchestration.defs.quality": CHECKS,
+    "orchestration.quality": CHECKS,
     "expectations.guards": SHARED,
     "expectations.rules": SHARED,
     "expectations.registry": SHARED,
     "expectations.fct_messages": SHARED,
     "expectations.mart_": SHARED,
     # Publication and what reads the published marts.
-    "orchestration.lib.publish": PUBLISH,
-    "orchestration.defs.publication": PUBLISH,
+    "orchestration.publish": PUBLISH,
     "orchestration.lib.report": PUBLISH,
     # Wiring: the definitions, jobs, schedules, sensors and the command line.
     "orchestration.definitions": WIRING,

@@ -16,8 +16,8 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.defs.publication import MART_KEYS, serving_marts
 from orchestration.ingest.assets import raw_assets
+from orchestration.publish.assets import MART_KEYS, serving_marts
 
 # Two hours after the nightly schedule's 02:00 UTC.
 FRESHNESS_DEADLINE_CRON = "0 4 * * *"

@@ -13,8 +13,8 @@ from orchestration.defs.freshness import (
     mart_freshness_checks,
     raw_freshness_checks,
 )
-from orchestration.defs.publication import MART_KEYS
 from orchestration.ingest.assets import raw_assets
+from orchestration.publish.assets import MART_KEYS
 from orchestration.shared.partitions import arrival_days
 
 SERVING = dg.AssetKey(["serving", "marts"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from expectations.registry import GUARDS
 from expectations.thresholds import delivery_window_days
-from orchestration.defs.quality import PARAMETERS, mart_checks
+from orchestration.quality.checks import PARAMETERS, mart_checks
 
 
 def test_one_suite_check_per_guard_named_after_its_asset() -> None:

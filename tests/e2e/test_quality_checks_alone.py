@@ -10,7 +10,7 @@ import pytest
 
 from orchestration import paths
 from orchestration.definitions import defs
-from orchestration.defs.quality import mart_checks, quality_checks_job
+from orchestration.quality.checks import mart_checks, quality_checks_job
 
 pytestmark = pytest.mark.slow
 

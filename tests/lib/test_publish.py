@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.publish import TableDoc, publish_marts
+from orchestration.publish.builds import TableDoc, publish_marts
 from orchestration.shared.duckdb_settings import DuckDBSettings
 from orchestration.shared.errors import PipelineError
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from orchestration import paths
-from orchestration.lib.publish import publish_marts
+from orchestration.publish.builds import publish_marts
 from orchestration.shared.duckdb_settings import resolve_settings
 from orchestration.transform.spark_catalog import refresh_catalog
 

@@ -10,7 +10,7 @@ from typing import Any
 import dagster as dg
 
 from orchestration import paths
-from orchestration.lib.publish import TableDoc, publish_marts
+from orchestration.publish.builds import TableDoc, publish_marts
 from orchestration.shared import progress
 from orchestration.shared.failures import failure_explained
 from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
