@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.alerts import alert_on_run_failure
-from orchestration.defs.freshness import freshness_checks, freshness_sensor
-from orchestration.defs.schedules import ingest_transform_publish_job, nightly_schedule
 from orchestration.ingest.assets import raw_assets
 from orchestration.publish.assets import serving_marts
 from orchestration.quality.checks import mart_checks, quality_checks_job
+from orchestration.schedules.alerts import alert_on_run_failure
+from orchestration.schedules.freshness import freshness_checks, freshness_sensor
+from orchestration.schedules.nightly import ingest_transform_publish_job, nightly_schedule
 from orchestration.shared.warehouse import WarehouseResource
 from orchestration.transform.assets import campaign_dbt_models, dbt_resource
 

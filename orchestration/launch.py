@@ -86,8 +86,8 @@ def execute(start: date, end: date, options: RunOptions) -> RunSummary:
 
     prepare_manifest()  # before the definitions, which read it
     from orchestration.definitions import defs
-    from orchestration.defs.schedules import ingest_transform_publish_job
     from orchestration.ingest.assets import raw_assets
+    from orchestration.schedules.nightly import ingest_transform_publish_job
     from orchestration.shared.partitions import RANGE_END_TAG, RANGE_START_TAG
 
     job = defs.resolve_job_def(ingest_transform_publish_job.name)

@@ -7,8 +7,8 @@ import pytest
 
 from contract.sources import SOURCE_NAMES, SOURCES
 from orchestration.definitions import defs
-from orchestration.defs.schedules import ingest_transform_publish_job
 from orchestration.publish.assets import MART_KEYS
+from orchestration.schedules.nightly import ingest_transform_publish_job
 from tests.period_metrics import PERIOD_COUNTS
 
 # The Great Expectations checks on the marts: a check on a key that is not an asset is

@@ -31,7 +31,6 @@ STAGES: dict[str, int] = {
     "orchestration.shared": SHARED,
     "orchestration.runlog": SHARED,
     "orchestration.lib": SHARED,
-    "orchestration.defs": SHARED,
     # The landing contract as data, the landing zone's files, and the simulator writing them.
     "contract": LANDING,
     "orchestration.ingest.landing": LANDING,
@@ -69,9 +68,7 @@ STAGES: dict[str, int] = {
     "orchestration.lib.report": PUBLISH,
     # Wiring: the definitions, jobs, schedules, sensors and the command line.
     "orchestration.definitions": WIRING,
-    "orchestration.defs.schedules": WIRING,
-    "orchestration.defs.freshness": WIRING,
-    "orchestration.defs.alerts": WIRING,
+    "orchestration.schedules": WIRING,
     "orchestration.launch": WIRING,
     "orchestration.cli": WIRING,
 }

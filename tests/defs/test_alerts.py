@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
-from orchestration.defs.alerts import ALERT_WEBHOOK_ENV, alert_on_run_failure, post_json
+from orchestration.schedules.alerts import ALERT_WEBHOOK_ENV, alert_on_run_failure, post_json
 from orchestration.shared.partitions import RANGE_END_TAG, RANGE_START_TAG
 
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 import dagster as dg
 
 from orchestration.definitions import defs
-from orchestration.defs.freshness import (
+from orchestration.ingest.assets import raw_assets
+from orchestration.publish.assets import MART_KEYS
+from orchestration.schedules.freshness import (
     freshness_checks,
     freshness_sensor,
     mart_freshness_checks,
     raw_freshness_checks,
 )
-from orchestration.ingest.assets import raw_assets
-from orchestration.publish.assets import MART_KEYS
 from orchestration.shared.partitions import arrival_days
 
 SERVING = dg.AssetKey(["serving", "marts"])

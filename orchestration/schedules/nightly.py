@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.freshness import freshness_checks
+from orchestration.schedules.freshness import freshness_checks
 from orchestration.shared.partitions import arrival_days
 
 ingest_transform_publish_job = dg.define_asset_job(
