@@ -120,7 +120,7 @@ def test_run_refuses_a_landing_root_that_does_not_exist_before_any_run(tmp_path:
 
 
 def test_allow_empty_days_reaches_every_raw_asset() -> None:
-    from orchestration.launch import RunOptions, run_config
+    from orchestration.cli.launch import RunOptions, run_config
 
     assert run_config(RunOptions(), ["raw__sends"]) == {}
     assert run_config(RunOptions(allow_empty_days=True), ["raw__sends", "raw__contacts"]) == {
@@ -177,7 +177,7 @@ def test_docs_generates_a_static_site_with_the_marts(tmp_path: Path) -> None:
 
 
 def test_report_parses_its_campaign_and_output() -> None:
-    from orchestration.cli import _cmd_report, build_parser
+    from orchestration.cli.main import _cmd_report, build_parser
 
     args = build_parser().parse_args(["report", "--campaign", "c1", "--out", "page.html"])
     assert (args.handler, args.campaign, args.out, args.warehouse) == (

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from orchestration.runlog import log_line, output_to_log
+from orchestration.cli.runlog import log_line, output_to_log
 from orchestration.shared import progress
 from orchestration.shared.progress import (
     DbtNodeFinished,

@@ -69,7 +69,7 @@ def test_without_the_frame_a_failed_check_counts_its_rows() -> None:
 
 
 def test_the_summary_says_what_a_failed_check_allows() -> None:
-    from orchestration.launch import CheckOutcome
+    from orchestration.cli.launch import CheckOutcome
 
     outcome = CheckOutcome("raw/sends:share_within_limit", "2025-03-02: share=0.47", "<= 0.01")
     assert outcome.describe() == (

@@ -137,7 +137,7 @@ def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 # The terminal of each run is caught at the file-descriptor level, as a terminal would be.
 _DRIVER = """
 import json, os, sys, tempfile
-from orchestration.cli import main
+from orchestration.cli.main import main
 
 outcomes = []
 for argv in json.loads(sys.argv[1]):

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
-from orchestration.lib.report import figures, load_report_data
+from orchestration.cli.report import figures, load_report_data
 from tests.e2e.conftest import clean_environment
 
 pytestmark = pytest.mark.slow

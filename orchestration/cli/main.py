@@ -21,9 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
-from orchestration import paths, runlog
+from orchestration import paths
+from orchestration.cli import runlog
+from orchestration.cli.launch import RunOptions, RunSummary
 from orchestration.ingest.landing import check_landing_root
-from orchestration.launch import RunOptions, RunSummary
 from orchestration.shared import progress
 from orchestration.shared.errors import PipelineError, explain
 from orchestration.shared.runlock import (
@@ -66,7 +67,7 @@ def run_pipeline(
     and without colours, and so does the traceback of an unexpected error, which is raised
     again as a one-line `PipelineError`; the terminal shows the run's progress instead.
     """
-    from orchestration.launch import execute
+    from orchestration.cli.launch import execute
 
     options = options or RunOptions()
     if log_file is None:
@@ -268,7 +269,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         f"UI: DAGSTER_HOME={warehouse / 'dagster_home'} CW_LANDING_DIR={landing} "
         f"CW_WAREHOUSE_DIR={warehouse} .venv/bin/dagster dev -w workspace.yaml"
     )
-    from orchestration.lib.report import write_report
+    from orchestration.cli.report import write_report
 
     report = write_report(paths.serving_db(warehouse), paths.report_file(warehouse))
     print(f"report: {report} (open it in a browser; it works offline)")
@@ -276,8 +277,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    """One HTML page of charts over the published marts (`lib/report.py`)."""
-    from orchestration.lib.report import ReportError, write_report
+    """One HTML page of charts over the published marts (`report.py`)."""
+    from orchestration.cli.report import ReportError, write_report
 
     warehouse = Path(args.warehouse).resolve() if args.warehouse else paths.warehouse_dir()
     out = Path(args.out).resolve() if args.out else paths.report_file(warehouse)
