@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from orchestration.cli.display import PlainReporter, TerminalReporter, strip_ansi
 from orchestration.cli.runlog import log_line, output_to_log
 from orchestration.shared import progress
 from orchestration.shared.progress import (
@@ -16,11 +17,9 @@ from orchestration.shared.progress import (
     DbtNodeStarted,
     Ingested,
     IngestStarted,
-    PlainReporter,
     Published,
     RunStarted,
     SuiteChecked,
-    TerminalReporter,
 )
 
 DAY = date(2025, 3, 1)
@@ -129,7 +128,7 @@ def test_a_failing_listener_never_reaches_the_run() -> None:
 
 def test_ansi_codes_and_control_characters_are_stripped() -> None:
     coloured = "\x1b[32mOK\x1b[0m created \x1b[1;31mmodel\x1b[0m\x07\tdone"
-    assert progress.strip_ansi(coloured) == "OK created model\tdone"
+    assert strip_ansi(coloured) == "OK created model\tdone"
 
 
 def test_a_log_line_has_one_utc_time_and_no_colours() -> None:

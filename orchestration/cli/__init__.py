@@ -1,5 +1,6 @@
 """The `campaign-warehouse` command, a thin front over Dagster.
 
-`main` (the commands), `launch` (one Dagster run, and what its outcome says), `runlog` (the
-run's log file) and `report` (the HTML page of charts).
+`main` (argument parsing and the small commands), `run` (the run command: one Dagster run and
+its summary), `launch` (that run, and what its outcome says), `display` (the run's progress
+on the terminal), `runlog` (the run's log file), `report` (the HTML page of charts) and `demo`.
 """

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from orchestration.shared.progress import strip_ansi
+from orchestration.cli.display import strip_ansi
 
 # `2025-03-01 12:00:00 +0000 - ` that Dagster's console logger puts first.
 _DAGSTER_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? [+-]\d{4} - ")

@@ -1,0 +1,201 @@
+"""`campaign-warehouse run`: one Dagster run over a range of arrival dates, and its summary.
+
+The command checks its arguments, takes the warehouse's run lock (so a wait is visible),
+launches the run (`launch.py`) with its output going to the run's log file (`runlog.py`) and
+its progress to the terminal (`display.py`), then prints what the run did. Run records go to
+`$DAGSTER_HOME`, else to `<warehouse>/dagster_home`, so `dagster dev` with the same home shows
+them. An expected failure prints one line saying why and where the full log is; never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from orchestration import paths
+from orchestration.cli import display, runlog
+from orchestration.cli.launch import RunOptions, RunSummary
+from orchestration.ingest.landing import check_landing_root
+from orchestration.shared import progress
+from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared.runlock import LockHolder, describe_holder, hold_run_lock
+
+# Run logs older than this are deleted when a run starts, like Dagster's run history.
+LOG_RETENTION_DAYS = 30
+
+
+def set_locations(landing: str | None, warehouse: str | None) -> Path:
+    """Point the pipeline at the given folders (flags win over the environment)."""
+    if landing:
+        os.environ[paths.LANDING_ENV] = str(Path(landing).resolve())
+    if warehouse:
+        os.environ[paths.WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    os.environ.setdefault(paths.LANDING_ENV, str(paths.landing_dir()))
+    os.environ.setdefault(paths.WAREHOUSE_ENV, str(paths.warehouse_dir()))
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.warehouse_dir() / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        # A home the CLI made itself: no telemetry from a batch job.
+        config.write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return paths.warehouse_dir()
+
+
+def run_pipeline(
+    start: date, end: date, log_file: Path | None = None, options: RunOptions | None = None
+) -> RunSummary:
+    """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run.
+
+    With `log_file`, the run's own output (Dagster events, dbt's log) goes there, stamped
+    and without colours, and so does the traceback of an unexpected error, which is raised
+    again as a one-line `PipelineError`; the terminal shows the run's progress instead.
+    """
+    from orchestration.cli.launch import execute
+
+    options = options or RunOptions()
+    if log_file is None:
+        return execute(start, end, options)
+    with runlog.terminal() as (screen, is_terminal):
+        reporter = (
+            display.TerminalReporter(screen) if is_terminal else display.PlainReporter(screen)
+        )
+        try:
+            with suppress(Exception):
+                reporter(progress.RunStarted(start, end, str(log_file)))
+            with runlog.output_to_log(log_file), progress.listening(reporter):
+                try:
+                    return execute(start, end, options)
+                except PipelineError:
+                    raise
+                except Exception as exc:
+                    traceback.print_exc()
+                    raise PipelineError(explain(exc, "running the pipeline")) from exc
+        finally:
+            with suppress(Exception):
+                reporter.close()
+
+
+def new_log_file(warehouse: Path, start: date, end: date) -> Path:
+    """One log per run: the range, the moment it started (UTC) and its process."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return paths.logs_dir(warehouse) / f"run_{start}_{end}_{stamp}_{os.getpid()}.log"
+
+
+def forget_old_logs(warehouse: Path) -> None:
+    cutoff = time.time() - LOG_RETENTION_DAYS * 86400
+    for log in paths.logs_dir(warehouse).glob("run_*.log"):
+        try:
+            if log.stat().st_mtime < cutoff:
+                log.unlink()
+        except OSError:
+            continue
+
+
+def print_summary(
+    summary: RunSummary, start: date, end: date, warehouse: Path, log_file: Path | None
+) -> None:
+    outcome = "run succeeded" if summary.success else "run FAILED"
+    print(f"arrival dates {start}..{end}: {outcome}, {summary.materialized} assets materialized")
+    if summary.rows_loaded or summary.rows_quarantined:
+        print(f"  ingested {summary.rows_loaded} rows, quarantined {summary.rows_quarantined}")
+    if summary.published:
+        print(f"  published {summary.rows_published} rows in {summary.marts_published} marts")
+    for step, reason in summary.failed_steps:
+        print(f"  FAILED in {step}: {reason}")
+    for check in summary.failed_blocking_checks:
+        print(f"  FAILED blocking check: {check.describe()}")
+    for check in summary.warnings:
+        print(f"  warning: {check.describe()}")
+    if log_file is not None:
+        print(f"  full log: {log_file}")
+    if summary.published:
+        print(
+            f"published {summary.marts_published} marts: {paths.serving_db(warehouse)} and "
+            f"{paths.parquet_dir(warehouse)}/"
+        )
+    else:
+        print("NOT published: the previously published marts are unchanged")
+
+
+def check_range(start: date, end: date) -> None:
+    """Refuse dates that are not arrival-date partitions, before starting a run."""
+    try:
+        paths.first_arrival_date()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    from orchestration.shared.partitions import arrival_days
+
+    first = date.fromisoformat(arrival_days.get_first_partition_key())
+    last_key = arrival_days.get_last_partition_key()
+    last = date.fromisoformat(last_key) if last_key else first
+    if end < start:
+        raise UsageError("--end must not be before --start")
+    if start < first:
+        raise UsageError(f"arrival dates start at {first}: {start} is before the first partition")
+    if end > last:
+        raise UsageError(f"arrival date {end} has not ended yet (the last one is {last})")
+
+
+class UsageError(Exception):
+    """Arguments the command refuses before doing anything."""
+
+
+def say_we_wait(wait: float) -> Callable[[LockHolder | None], None]:
+    def say(holder: LockHolder | None) -> None:
+        print(f"{describe_holder(holder)}: waiting for it to end (up to {wait:g} s)", flush=True)
+
+    return say
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        check_range(args.start, args.end)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    warehouse = set_locations(args.landing, args.warehouse)
+    if args.engine:
+        os.environ[paths.ENGINE_ENV] = args.engine
+    try:
+        engine = paths.engine()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if engine == "spark" and importlib.util.find_spec("pyspark") is None:
+        print(
+            "the Spark engine needs its optional extra: "
+            "pip install -r requirements-spark.lock (or .[spark])",
+            file=sys.stderr,
+        )
+        return 2
+    log_file = new_log_file(warehouse, args.start, args.end)
+    try:
+        check_landing_root(paths.landing_dir())
+        # The run's own resource takes the lock too; taken here first, the wait is visible.
+        with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=say_we_wait(args.wait)):
+            forget_old_logs(warehouse)
+            options = RunOptions(
+                allow_empty_days=args.allow_empty_days,
+                full_refresh=args.full_refresh,
+                verbose=args.verbose,
+            )
+            summary = run_pipeline(args.start, args.end, log_file, options)
+    except PipelineError as exc:
+        print(f"arrival dates {args.start}..{args.end}: run FAILED: {exc}", file=sys.stderr)
+        if log_file.exists():
+            print(f"  full log: {log_file}", file=sys.stderr)
+        print("NOT published: the previously published marts are unchanged", file=sys.stderr)
+        return 1
+    print_summary(summary, args.start, args.end, warehouse, log_file)
+    ok = summary.success and summary.published and not summary.failed_blocking_checks
+    return 0 if ok else 1
