@@ -20,7 +20,8 @@ DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The dbt installed beside the running interpreter, found without relying on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-# The pipeline starts dbt through this launcher, which dies with its parent (`dbt_child.py`).
+# The pipeline starts dbt through this launcher, which dies with its parent
+# (`transform/launcher.py`).
 DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt")
 
 LANDING_ENV = "CW_LANDING_DIR"
@@ -52,7 +53,7 @@ def working_db(warehouse: Path, engine: str = "duckdb") -> Path:
     """The DuckDB database the checks and the publication read the models from.
 
     On DuckDB it is the read-write working database that holds every dbt model. On Spark it
-    holds only views over the Parquet files of Spark's tables (`lib/spark_catalog.py`).
+    holds only views over the Parquet files of Spark's tables (`transform/spark_catalog.py`).
     """
     if engine == "spark":
         return spark_dir(warehouse) / "catalog.duckdb"
@@ -70,7 +71,7 @@ def spark_tables_dir(warehouse: Path) -> Path:
 
 
 def raw_dir(warehouse: Path) -> Path:
-    """The raw layer: Parquet partitions per source and arrival date (`lib/rawlayer.py`)."""
+    """The raw layer: Parquet partitions per source and arrival date (`ingest/rawlayer.py`)."""
     return warehouse / "raw"
 
 
@@ -100,7 +101,7 @@ def spill_dir(warehouse: Path) -> Path:
 
 
 def run_lock(warehouse: Path) -> Path:
-    """The lock one run at a time holds on the warehouse (see `lib/runlock.py`)."""
+    """The lock one run at a time holds on the warehouse (see `shared/runlock.py`)."""
     return warehouse / "run.lock"
 
 
@@ -110,7 +111,7 @@ def logs_dir(warehouse: Path) -> Path:
 
 
 def models_state(warehouse: Path, engine: str = "duckdb") -> Path:
-    """The as-of date the dbt models were last built as of (`lib/models_state.py`); each
+    """The as-of date the dbt models were last built as of (`transform/models_state.py`); each
     engine keeps its own models, so each has its own."""
     if engine == "spark":
         return spark_dir(warehouse) / "models_as_of"

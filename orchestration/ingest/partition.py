@@ -1,7 +1,7 @@
 """Ingest one (source, arrival date) partition of the landing zone into the raw layer.
 
 Each file is read by DuckDB's own reader for its format (`readers.py`) and typed and judged
-by SQL generated from the contract (`validation.py`) in the same statement, in a private
+by SQL generated from the contract (`contract/validation.py`) in the same statement, in a private
 in-memory DuckDB with bounded memory that spills to disk. The partition's three Parquet files
 (valid rows, quarantine, one record per file; `rawlayer.py`) are written beside their place
 and swapped in whole, so a rerun of a day replaces it and a crash leaves the old version or

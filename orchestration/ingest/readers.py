@@ -1,4 +1,4 @@
-"""Read one landed file with DuckDB's own readers, into the relation `validation.py` types.
+"""Read one landed file with DuckDB's own readers, into the relation `contract/validation.py` types.
 
 - JSON Lines: DuckDB's CSV reader hands over each line as text (a separator no line holds),
   with its line number; one `json_transform` per line reads every contract field at once.

@@ -25,7 +25,7 @@ class WarehouseResource(dg.ConfigurableResource):
     """The landing zone, the raw layer and the working DuckDB database of one warehouse.
 
     Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` (and the
-    `CW_DUCKDB_*` variables of `lib/duckdb_settings.py`) and then to the defaults, read when
+    `CW_DUCKDB_*` variables of `duckdb_settings.py`) and then to the defaults, read when
     the run starts, so the CLI's flags reach every asset.
 
     In a run, the resource holds the warehouse's run lock from before the first step to after

@@ -223,7 +223,7 @@ def with_invocation_environment(
 ) -> DbtCliResource:
     """`dbt`, whose next invocation gets `environment` in its own process alone.
 
-    The variables travel in a file that the dbt launcher (`dbt_child.py`) reads and takes out
+    The variables travel in a file that the dbt launcher (`launcher.py`) reads and takes out
     of the arguments, so nothing is set in this process's environment for a build.
     """
     target.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """A run that dies or fails at publication: readers keep one whole build, the next run needs
 no cleanup, and the operator reads why.
 
-Failpoints (`orchestration/lib/failpoints.py`) kill the real run, or make its disk full, at an
+Failpoints (`orchestration/shared/failpoints.py`) kill the real run, or make its disk full, at an
 exact point. Each test works on a copy of the scenario published over 01-01..02-01.
 """
 
