@@ -71,6 +71,8 @@ def test(extra: list[str]) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     _run(BIN / "ruff", "check", ".", env=env)
     _run(BIN / "ruff", "format", "--check", ".", env=env)
+    # The stages' import layering, declared in pyproject.toml's [tool.importlinter].
+    _timed("lint-imports", BIN / "lint-imports", "--no-cache", env=env)
     # Both render the project with dbt, whose profile needs a warehouse path: a scratch file
     # nothing is read from. dbt parse writes its manifest and logs there too, not over the
     # pipeline's in dbt_project/target.
