@@ -26,9 +26,6 @@ DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt
 
 LANDING_ENV = "CW_LANDING_DIR"
 WAREHOUSE_ENV = "CW_WAREHOUSE_DIR"
-ENGINE_ENV = "CW_ENGINE"
-# The engines the dbt project runs on: DuckDB in-process (the default), or Spark.
-ENGINES = ("duckdb", "spark")
 
 
 def landing_dir() -> Path:
@@ -39,25 +36,6 @@ def landing_dir() -> Path:
 def warehouse_dir() -> Path:
     """Where everything the pipeline writes lives: `$CW_WAREHOUSE_DIR`, else `data/warehouse`."""
     return Path(os.environ.get(WAREHOUSE_ENV, "data/warehouse")).resolve()
-
-
-def engine(configured: str = "") -> str:
-    """The engine dbt builds the models on: `configured`, else `$CW_ENGINE`, else `duckdb`."""
-    chosen = (configured or os.environ.get(ENGINE_ENV, "")).strip().lower() or "duckdb"
-    if chosen not in ENGINES:
-        raise ValueError(f"{ENGINE_ENV}={chosen!r}: the engine is one of {', '.join(ENGINES)}")
-    return chosen
-
-
-def working_db(warehouse: Path, engine: str = "duckdb") -> Path:
-    """The DuckDB database the checks and the publication read the models from.
-
-    On DuckDB it is the read-write working database that holds every dbt model. On Spark it
-    holds only views over the Parquet files of Spark's tables (`transform/spark_catalog.py`).
-    """
-    if engine == "spark":
-        return spark_dir(warehouse) / "catalog.duckdb"
-    return warehouse / "warehouse.duckdb"
 
 
 def spark_dir(warehouse: Path) -> Path:
@@ -108,14 +86,6 @@ def run_lock(warehouse: Path) -> Path:
 def logs_dir(warehouse: Path) -> Path:
     """The command's log of each run."""
     return warehouse / "logs"
-
-
-def models_state(warehouse: Path, engine: str = "duckdb") -> Path:
-    """The as-of date the dbt models were last built as of (`transform/models_state.py`); each
-    engine keeps its own models, so each has its own."""
-    if engine == "spark":
-        return spark_dir(warehouse) / "models_as_of"
-    return warehouse / "models_as_of"
 
 
 FIRST_ARRIVAL_DATE_ENV = "CW_FIRST_ARRIVAL_DATE"

@@ -19,6 +19,7 @@ from types import FrameType
 from orchestration import paths
 from orchestration.cli.demo import cmd_demo
 from orchestration.cli.run import cmd_run, set_locations
+from orchestration.shared.engine import ENGINE_ENV, ENGINES
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
 
@@ -114,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
     run.add_argument(
         "--engine",
-        choices=paths.ENGINES,
-        help=f"the engine dbt builds the models on (default ${paths.ENGINE_ENV}, else duckdb)",
+        choices=sorted(ENGINES),
+        help=f"the engine dbt builds the models on (default ${ENGINE_ENV}, else duckdb)",
     )
     run.add_argument(
         "--allow-empty-days",

@@ -11,7 +11,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import time
@@ -26,6 +25,7 @@ from orchestration.cli import display, runlog
 from orchestration.cli.launch import RunOptions, RunSummary
 from orchestration.ingest.landing import check_landing_root
 from orchestration.shared import progress
+from orchestration.shared.engine import ENGINE_ENV, engine_named
 from orchestration.shared.errors import PipelineError, explain
 from orchestration.shared.runlock import LockHolder, describe_holder, hold_run_lock
 
@@ -164,20 +164,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     warehouse = set_locations(args.landing, args.warehouse)
-    if args.engine:
-        os.environ[paths.ENGINE_ENV] = args.engine
     try:
-        engine = paths.engine()
+        engine = engine_named(args.engine or "")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if engine == "spark" and importlib.util.find_spec("pyspark") is None:
-        print(
-            "the Spark engine needs its optional extra: "
-            "pip install -r requirements-spark.lock (or .[spark])",
-            file=sys.stderr,
-        )
+    unavailable = engine.unavailable()
+    if unavailable:
+        print(unavailable, file=sys.stderr)
         return 2
+    # The run's resource reads its engine from the environment, like the folders.
+    os.environ[ENGINE_ENV] = engine.name
     log_file = new_log_file(warehouse, args.start, args.end)
     try:
         check_landing_root(paths.landing_dir())

@@ -43,8 +43,7 @@ from contract.sources import (
 )
 from contract.validation import sql_string
 from orchestration.ingest.landing import is_arrival_date
-from orchestration.ingest.readers import literal_path
-from orchestration.shared.duckdb_settings import DuckDBSettings, connect
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect, literal_path
 
 ROWS_FILE = "rows.parquet"
 QUARANTINE_FILE = "quarantine.parquet"

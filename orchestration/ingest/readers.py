@@ -21,6 +21,7 @@ import duckdb
 from contract.sources import Source, quote_ident
 from contract.validation import json_structure, text_column, typed_select
 from orchestration.ingest.landing import LandedFile
+from orchestration.shared.duckdb_settings import literal_path
 from orchestration.shared.errors import error_number, first_line
 
 # JSON Lines are split on a separator that no line holds: valid JSON cannot contain control
@@ -29,7 +30,6 @@ _LINE_DELIMITER = "\x1f\x1e\x1d\x1c"
 # JSON's whitespace, which may precede a document's opening brace.
 _JSON_WHITESPACE = "' ' || chr(9) || chr(10) || chr(13)"
 _ROW_ALIAS = "_cw_row"
-_GLOB_CHARACTERS = "*?["
 _READ_CHUNK = 1 << 20
 _REJECTS = "rejects_table = '_cw_rejects', rejects_scan = '_cw_reject_scans'"
 # DuckDB rejects a line longer than `max_line_size` (2 MB by default) and names its length.
@@ -42,16 +42,6 @@ where error_type = '{_LINE_TOO_LONG}'
 """
 _HEADER_LINES = {"jsonl": 0, "csv": 1}
 _REJECT_REASONS = {"jsonl": "not_json", "csv": "unparseable_row"}
-
-
-def literal_path(path: object) -> str:
-    """The path as DuckDB must be given it to read exactly that file.
-
-    DuckDB expands `*`, `?` and `[...]` in every path it reads; a file named `*.jsonl` would
-    otherwise read its whole folder. A bracket class of one character matches just that
-    character.
-    """
-    return "".join(f"[{c}]" if c in _GLOB_CHARACTERS else c for c in str(path))
 
 
 def read_into(

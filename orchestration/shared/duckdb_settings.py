@@ -6,6 +6,8 @@ Defaults: half of the machine's memory, every core, and `<warehouse>/tmp`; overr
 warehouse resource's config in Dagster. The settings are given when a database is opened, not
 with `SET` afterwards: DuckDB refuses to move its spill folder once it has spilled, which
 broke every connection opened after the first spill.
+
+`literal_path` gives DuckDB a file's path so that it reads that file and nothing else.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ THREADS_ENV = "CW_DUCKDB_THREADS"
 TEMP_DIR_ENV = "CW_DUCKDB_TEMP_DIR"
 # The share of the machine's memory DuckDB may use by default.
 DEFAULT_MEMORY_SHARE = 0.5
+# What DuckDB expands as a glob in a path it reads.
+_GLOB_CHARACTERS = "*?["
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,13 @@ def connect(
     # The time zone needs ICU, which is not loaded yet when the connection is configured.
     conn.execute("set TimeZone = 'UTC'")
     return conn
+
+
+def literal_path(path: object) -> str:
+    """The path as DuckDB must be given it to read exactly that file.
+
+    DuckDB expands `*`, `?` and `[...]` in every path it reads; a file named `*.jsonl` would
+    otherwise read its whole folder. A bracket class of one character matches just that
+    character.
+    """
+    return "".join(f"[{c}]" if c in _GLOB_CHARACTERS else c for c in str(path))

@@ -14,6 +14,7 @@ from pydantic import Field
 from expectations.thresholds import MAX_QUARANTINE_SHARE
 from orchestration import paths
 from orchestration.shared.duckdb_settings import DuckDBSettings, connect, resolve_settings
+from orchestration.shared.engine import Engine, engine_named
 from orchestration.shared.run_history import claim_run, forget_old_runs
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
 
@@ -67,17 +68,14 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.warehouse_dir).resolve() if self.warehouse_dir else paths.warehouse_dir()
 
     @property
-    def engine(self) -> str:
-        return paths.engine(self.engine_name)
+    def engine(self) -> Engine:
+        """The engine dbt builds on, which every stage asks what differs on it."""
+        return engine_named(self.engine_name)
 
     @property
     def working_db(self) -> Path:
         """The DuckDB database the checks and the publication read the models from."""
-        return paths.working_db(self.warehouse, self.engine)
-
-    @property
-    def models_state(self) -> Path:
-        return paths.models_state(self.warehouse, self.engine)
+        return self.engine.working_db(self.warehouse)
 
     @property
     def raw(self) -> Path:

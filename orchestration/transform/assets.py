@@ -32,15 +32,16 @@ from pydantic import Field
 
 from orchestration import paths
 from orchestration.ingest.rawlayer import latest_arrival_date, recover
-from orchestration.ingest.readers import literal_path
 from orchestration.shared import progress
+from orchestration.shared.duckdb_settings import literal_path
+from orchestration.shared.engine import ENGINES
 from orchestration.shared.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
+from orchestration.shared.spark_catalog import SPARK_TABLES_ENV, spark_tables_dir
 from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
 from orchestration.transform.launcher import ENVIRONMENT_FLAG
 from orchestration.transform.manifest import prepare_manifest_if_dev
 from orchestration.transform.models_state import read_models_state, write_models_state
 from orchestration.transform.row_counts import relation_row_counts
-from orchestration.transform.spark_catalog import refresh_catalog
 
 # dbt rolls its log over at this size and keeps five old ones: at most six times this on disk.
 DBT_LOG_FILE_MAX_BYTES = 2 * 1024 * 1024
@@ -106,7 +107,8 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
     DuckDB's limits; on Spark, where a local session keeps its tables."""
     spark = paths.spark_dir(warehouse.warehouse)
     return {
-        "CW_WAREHOUSE_DB": str(paths.working_db(warehouse.warehouse)),
+        # The database of profiles.yml's DuckDB target, whichever engine builds.
+        "CW_WAREHOUSE_DB": str(ENGINES["duckdb"].working_db(warehouse.warehouse)),
         # Pasted by the sources into a SQL string that is also a glob: escaped for both,
         # and a `$` would start a template field.
         "CW_RAW_DIR": literal_path(warehouse.raw).replace("'", "''").replace("$", "$$"),
@@ -124,7 +126,7 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
             "DBT_LOG_FILE_MAX_BYTES", str(DBT_LOG_FILE_MAX_BYTES)
         ),
         **warehouse.duckdb_settings.environment(),
-        "CW_SPARK_TABLES_DIR": str(spark_tables_dir(warehouse)),
+        SPARK_TABLES_ENV: str(spark_tables_dir(warehouse.warehouse)),
         "CW_SPARK_METASTORE_DIR": str(spark / "metastore_db"),
         # A local session's JVM starts inside dbt: its memory, and Derby's log beside the
         # metastore instead of in the working directory.
@@ -141,13 +143,6 @@ def dbt_environment(warehouse: WarehouseResource, as_of_date: str) -> dict[str, 
             ),
         ),
     }
-
-
-def spark_tables_dir(warehouse: WarehouseResource) -> Path:
-    """Where Spark keeps the models' tables, as the profile and the catalog both need it: a
-    cluster's own (`$CW_SPARK_TABLES_DIR`, README "Running on Spark"), else the warehouse's."""
-    configured = os.environ.get("CW_SPARK_TABLES_DIR")
-    return Path(configured) if configured else paths.spark_tables_dir(warehouse.warehouse)
 
 
 class DbtBuildConfig(dg.Config):
@@ -180,20 +175,16 @@ def campaign_dbt_models(
     # A run killed mid-swap may have set a partition aside: put it back before dbt reads them.
     recover(warehouse.raw)
     as_of = run_as_of(context.run.tags, lambda: latest_arrival_date(warehouse.raw))
-    state = warehouse.models_state
     engine = warehouse.engine
+    state = engine.models_state(warehouse.warehouse)
     window = None if config.full_refresh else build_window_start(context.run.tags, state)
     context.log.info(
         f"dbt build on {engine} as of {as_of} 00:00 UTC, "
         + (f"recomputing arrival dates from {window}" if window else "rebuilding everything")
     )
-    # Each engine parses for its own target: separate folders keep both partial parses.
-    home = paths.spark_dir(warehouse.warehouse) if engine == "spark" else warehouse.warehouse
-    target = home / "dbt_target"
+    target = engine.dbt_target_dir(warehouse.warehouse)
     # Unit tests check the SQL, not the data: CI runs them once (tests/dbt), not every run.
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    if engine == "spark":
-        args += ["--target", "spark"]
+    args = ["build", "--exclude-resource-type", "unit_test", *engine.dbt_target_args()]
     if config.full_refresh:
         args.append("--full-refresh")
     environment = {
@@ -209,12 +200,10 @@ def campaign_dbt_models(
     except Exception:
         yield from events
         raise
-    if engine == "spark":
-        views = refresh_catalog(
-            warehouse.working_db, spark_tables_dir(warehouse), warehouse.duckdb_settings
-        )
-        context.log.info(f"catalog of Spark's tables: {len(views)} views in {warehouse.working_db}")
-    yield from with_row_counts(events, warehouse, include_views=engine == "spark")
+    done = engine.after_build(warehouse.warehouse, warehouse.duckdb_settings)
+    if done:
+        context.log.info(done)
+    yield from with_row_counts(events, warehouse, include_views=engine.counts_views)
     write_models_state(state, as_of)
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from contract.sources import quote_ident
-from orchestration import paths
+from orchestration.shared.engine import ENGINES
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ def test_each_raw_partition_shows_its_own_counts(published_scenario: Path) -> No
 
 def test_every_dbt_table_shows_its_row_count(published_scenario: Path) -> None:
     warehouse = published_scenario / "warehouse"
-    with duckdb.connect(str(paths.working_db(warehouse, "duckdb")), read_only=True) as conn:
+    with duckdb.connect(str(ENGINES["duckdb"].working_db(warehouse)), read_only=True) as conn:
         tables = conn.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_type = 'BASE TABLE' and table_schema in ('staging', 'intermediate', "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from orchestration import paths
 from orchestration.publish.builds import publish_marts
 from orchestration.shared.duckdb_settings import resolve_settings
-from orchestration.transform.spark_catalog import refresh_catalog
+from orchestration.shared.engine import ENGINES
+from orchestration.shared.spark_catalog import refresh_catalog
 
 
 def _spark_table(tables: Path, schema: str, table: str, sql: str, parts: int = 2) -> Path:
@@ -70,7 +70,7 @@ def test_the_publication_reads_the_catalog_as_it_reads_the_working_database(
     tables = paths.spark_tables_dir(warehouse)
     _spark_table(tables, "marts", "mart_a", "select 7 as id, 'it''s' as label")
     settings = resolve_settings(tmp_path / "spill")
-    catalog = paths.working_db(warehouse, "spark")
+    catalog = ENGINES["spark"].working_db(warehouse)
     refresh_catalog(catalog, tables, settings)
 
     assert publish_marts(catalog, warehouse, settings=settings) == ["mart_a"]
@@ -91,28 +91,3 @@ def test_a_refresh_replaces_the_catalog_whole(tmp_path: Path) -> None:
 
     assert refresh_catalog(catalog, tables, settings) == []
     assert not list(tmp_path.glob(".catalog.duckdb.*"))
-
-
-@pytest.mark.parametrize(
-    ("configured", "environment", "expected"),
-    [
-        ("", None, "duckdb"),
-        ("", "spark", "spark"),
-        ("duckdb", "spark", "duckdb"),
-        (" Spark ", None, "spark"),
-    ],
-)
-def test_the_engine_comes_from_the_config_then_the_environment(
-    monkeypatch: pytest.MonkeyPatch, configured: str, environment: str | None, expected: str
-) -> None:
-    if environment is None:
-        monkeypatch.delenv(paths.ENGINE_ENV, raising=False)
-    else:
-        monkeypatch.setenv(paths.ENGINE_ENV, environment)
-    assert paths.engine(configured) == expected
-
-
-def test_an_unknown_engine_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(paths.ENGINE_ENV, "postgres")
-    with pytest.raises(ValueError, match=r"CW_ENGINE='postgres'.*duckdb, spark"):
-        paths.engine()

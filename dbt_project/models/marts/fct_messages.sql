@@ -5,7 +5,7 @@
     The fact is those rows as BI-facing columns; the work, and what a run recomputes, is the
     intermediate models'.
     On Spark it is a table: the integrity checks read it through its files (a Spark view has
-    none to read, orchestration/transform/spark_catalog.py).
+    none to read, orchestration/shared/spark_catalog.py).
 #}
 {{ config(materialized='table' if target.type == 'spark' else 'view') }}
 

@@ -21,11 +21,20 @@ from pathlib import Path
 import duckdb
 
 from contract.sources import quote_ident
-from orchestration.ingest.readers import literal_path
-from orchestration.shared.duckdb_settings import DuckDBSettings, connect
+from orchestration import paths
+from orchestration.shared.duckdb_settings import DuckDBSettings, connect, literal_path
 
 # The schemas whose tables the checks and the publication read.
 CATALOG_SCHEMAS = ("marts",)
+# A cluster's own folder of Spark's tables (README, "Running on Spark").
+SPARK_TABLES_ENV = "CW_SPARK_TABLES_DIR"
+
+
+def spark_tables_dir(warehouse: Path) -> Path:
+    """Where Spark keeps the models' tables, as the profile and the catalog both need it: a
+    cluster's own (`$CW_SPARK_TABLES_DIR`), else the warehouse's."""
+    configured = os.environ.get(SPARK_TABLES_ENV)
+    return Path(configured) if configured else paths.spark_tables_dir(warehouse)
 
 
 def spark_table_folders(tables_dir: Path, schema: str) -> dict[str, Path]:
