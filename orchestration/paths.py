@@ -83,6 +83,16 @@ def run_lock(warehouse: Path) -> Path:
     return warehouse / "run.lock"
 
 
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+
+
+def dagster_home(warehouse: Path) -> Path:
+    """Where Dagster keeps a run's records: `$DAGSTER_HOME`, else `<warehouse>/dagster_home`,
+    so that `dagster dev` with the same home shows the command's runs."""
+    configured = os.environ.get(DAGSTER_HOME_ENV)
+    return Path(configured).resolve() if configured else warehouse / "dagster_home"
+
+
 def logs_dir(warehouse: Path) -> Path:
     """The command's log of each run."""
     return warehouse / "logs"

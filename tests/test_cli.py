@@ -205,3 +205,89 @@ def test_report_of_an_unpublished_warehouse_asks_for_a_run_first(tmp_path: Path)
         f"no published marts at {tmp_path / 'serving.duckdb'}: run the pipeline first"
     )
     assert not (tmp_path / "page.html").exists()
+
+
+# `run` with the launch replaced by a stub that records what it was handed: the command's
+# own work (flags, lock, log file, summary) runs in a process of its own, and the process's
+# environment is compared before and after.
+_STUB_RUN = """
+import json, os, sys
+from orchestration.cli import launch
+from orchestration.cli.main import main
+
+handed = {}
+
+
+def execute(start, end, options, target):
+    handed.update(
+        {k: str(v) for k, v in vars(target).items()},
+        run_config=launch.resource_config(target),
+    )
+    return launch.RunSummary(success=True, published=True)
+
+
+launch.execute = execute
+before = dict(os.environ)
+code = main(sys.argv[1:])
+changed = sorted(k for k in {*before, *os.environ} if before.get(k) != os.environ.get(k))
+print(json.dumps({"code": code, "changed": changed, "handed": handed}))
+"""
+
+
+def test_run_hands_its_flags_to_the_run_and_writes_no_environment(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "landing" / "sends").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CW_", "DAGSTER_"))}
+    argv = ["run", "--start", "2025-03-01", "--end", "2025-03-01", "--wait", "5"]
+    argv += ["--landing", str(tmp_path / "landing"), "--warehouse", str(tmp_path / "wh")]
+    argv += ["--engine", "duckdb"]
+    completed = subprocess.run(
+        [sys.executable, "-c", _STUB_RUN, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+
+    assert result["code"] == 0
+    assert result["changed"] == []
+    assert result["handed"]["dagster_home"] == str(tmp_path / "wh" / "dagster_home")
+    assert result["handed"]["run_config"] == {
+        "resources": {
+            "warehouse": {
+                "config": {
+                    "landing_dir": str(tmp_path / "landing"),
+                    "warehouse_dir": str(tmp_path / "wh"),
+                    "engine_name": "duckdb",
+                    "lock_wait_seconds": 5.0,
+                }
+            }
+        }
+    }
+
+
+def test_the_dagster_home_comes_from_the_environment_else_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.cli.run import resolve_target
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert resolve_target(None, str(tmp_path)).dagster_home == tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "deployed"))
+    assert resolve_target(None, str(tmp_path)).dagster_home == tmp_path / "deployed"
+
+
+def test_the_instance_is_opened_for_the_home_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.cli.launch import open_instance
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
+    home = tmp_path / "warehouse" / "dagster_home"
+    with open_instance(home) as instance:
+        assert instance.root_directory == str(home)
+    assert "telemetry" in (home / "dagster.yaml").read_text()
+    assert not (tmp_path / "elsewhere").exists()

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration import paths
-from orchestration.cli.run import new_log_file, print_summary, run_pipeline, set_locations
+from orchestration.cli.run import new_log_file, print_summary, resolve_target, run_pipeline
 from orchestration.shared.errors import PipelineError
 
 DEMO_START = date(2025, 3, 1)
@@ -35,10 +35,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     end = DEMO_START + timedelta(days=DEMO_DAYS - 1)
     print(f"generating a landing zone in {landing} ({DEMO_START}..{end})")
     generate_landing(landing, DEMO_START, DEMO_DAYS, sends_per_day=args.sends_per_day, seed=7)
-    set_locations(str(landing), str(warehouse))
+    target = resolve_target(str(landing), str(warehouse))
     log_file = new_log_file(warehouse, DEMO_START, end)
     try:
-        summary = run_pipeline(DEMO_START, end, log_file)
+        summary = run_pipeline(DEMO_START, end, target, log_file)
     except PipelineError as exc:
         print(f"demo run FAILED: {exc}\n  full log: {log_file}", file=sys.stderr)
         return 1
@@ -52,7 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         f"\nmarts: {paths.serving_db(warehouse)} (schema marts, open read-only) and "
         f"{paths.parquet_dir(warehouse)}/*.parquet\n"
-        f"UI: DAGSTER_HOME={warehouse / 'dagster_home'} CW_LANDING_DIR={landing} "
+        f"UI: DAGSTER_HOME={target.dagster_home} CW_LANDING_DIR={landing} "
         f"CW_WAREHOUSE_DIR={warehouse} .venv/bin/dagster dev -w workspace.yaml"
     )
     from orchestration.cli.report import write_report

@@ -5,17 +5,18 @@ failed or warned and by how much, how many rows went where.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
 from orchestration.shared.errors import PipelineError, explain
 from orchestration.shared.failures import failed_steps
+from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
 _SERVING_KEY = dg.AssetKey(["serving", "marts"])
 _DETAIL_KEY = "detail"
@@ -58,6 +59,19 @@ class RunOptions:
     verbose: bool = False
 
 
+@dataclass(frozen=True)
+class RunTarget:
+    """What the command's flags resolve to: where a run reads and writes, on which engine, and
+    where Dagster keeps its records. The run gets it as its resources' config and the
+    instance it runs in, never through this process's environment."""
+
+    landing: Path
+    warehouse: Path
+    dagster_home: Path
+    engine: str = "duckdb"
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+
+
 # The op of the dbt assets, whose config says whether to rebuild everything.
 DBT_OP = "campaign_dbt_models"
 
@@ -80,7 +94,29 @@ def logger_config(options: RunOptions) -> dict[str, Any]:
     return {"loggers": {"console": {"config": {"log_level": level}}}}
 
 
-def execute(start: date, end: date, options: RunOptions) -> RunSummary:
+def resource_config(target: RunTarget) -> dict[str, Any]:
+    """The warehouse resource's config: the command's folders, engine and lock wait."""
+    warehouse = {
+        "landing_dir": str(target.landing),
+        "warehouse_dir": str(target.warehouse),
+        "engine_name": target.engine,
+        "lock_wait_seconds": target.lock_wait_seconds,
+    }
+    return {"resources": {"warehouse": {"config": warehouse}}}
+
+
+def open_instance(home: Path) -> dg.DagsterInstance:
+    """The Dagster instance whose records live in `home`, opened for that folder (not for
+    whatever `$DAGSTER_HOME` says); a home made here gets a `dagster.yaml` first."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        # A home the command made itself: no telemetry from a batch job.
+        config.write_text("telemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def execute(start: date, end: date, options: RunOptions, target: RunTarget) -> RunSummary:
     """Run the job over arrival dates `start..end` in this process (one Dagster run)."""
     from orchestration.transform.manifest import prepare_manifest
 
@@ -93,17 +129,21 @@ def execute(start: date, end: date, options: RunOptions) -> RunSummary:
     job = defs.resolve_job_def(ingest_transform_publish_job.name)
     raw_ops = [asset.op.name for asset in raw_assets]
     try:
-        with dg.DagsterInstance.get() as instance:
+        with open_instance(target.dagster_home) as instance:
             result = job.execute_in_process(
                 instance=instance,
-                run_config={**run_config(options, raw_ops), **logger_config(options)},
+                run_config={
+                    **run_config(options, raw_ops),
+                    **logger_config(options),
+                    **resource_config(target),
+                },
                 tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
                 raise_on_error=False,
             )
     except Exception as exc:
         if _is_run_storage_error(exc):
-            home = os.environ.get("DAGSTER_HOME", "DAGSTER_HOME")
-            raise PipelineError(explain(exc, f"writing Dagster's run records in {home}")) from exc
+            doing = f"writing Dagster's run records in {target.dagster_home}"
+            raise PipelineError(explain(exc, doing)) from exc
         raise
     return summarize(result)
 

@@ -18,7 +18,7 @@ from types import FrameType
 
 from orchestration import paths
 from orchestration.cli.demo import cmd_demo
-from orchestration.cli.run import cmd_run, set_locations
+from orchestration.cli.run import cmd_run
 from orchestration.shared.engine import ENGINE_ENV, ENGINES
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -67,7 +67,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     from orchestration.shared.warehouse import WarehouseResource
     from orchestration.transform.assets import dbt_environment
 
-    warehouse_dir = set_locations(None, args.warehouse)
+    warehouse_dir = Path(args.warehouse).resolve() if args.warehouse else paths.warehouse_dir()
     warehouse = WarehouseResource(warehouse_dir=str(warehouse_dir))
     latest = latest_arrival_date(warehouse.raw)
     if latest is None:

@@ -22,37 +22,46 @@ from pathlib import Path
 
 from orchestration import paths
 from orchestration.cli import display, runlog
-from orchestration.cli.launch import RunOptions, RunSummary
+from orchestration.cli.launch import RunOptions, RunSummary, RunTarget
 from orchestration.ingest.landing import check_landing_root
 from orchestration.shared import progress
-from orchestration.shared.engine import ENGINE_ENV, engine_named
+from orchestration.shared.engine import engine_named
 from orchestration.shared.errors import PipelineError, explain
-from orchestration.shared.runlock import LockHolder, describe_holder, hold_run_lock
+from orchestration.shared.runlock import (
+    DEFAULT_LOCK_WAIT_SECONDS,
+    LockHolder,
+    describe_holder,
+    hold_run_lock,
+)
 
 # Run logs older than this are deleted when a run starts, like Dagster's run history.
 LOG_RETENTION_DAYS = 30
 
 
-def set_locations(landing: str | None, warehouse: str | None) -> Path:
-    """Point the pipeline at the given folders (flags win over the environment)."""
-    if landing:
-        os.environ[paths.LANDING_ENV] = str(Path(landing).resolve())
-    if warehouse:
-        os.environ[paths.WAREHOUSE_ENV] = str(Path(warehouse).resolve())
-    os.environ.setdefault(paths.LANDING_ENV, str(paths.landing_dir()))
-    os.environ.setdefault(paths.WAREHOUSE_ENV, str(paths.warehouse_dir()))
-    home = Path(os.environ.get("DAGSTER_HOME") or paths.warehouse_dir() / "dagster_home")
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        # A home the CLI made itself: no telemetry from a batch job.
-        config.write_text("telemetry:\n  enabled: false\n")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return paths.warehouse_dir()
+def resolve_target(
+    landing: str | None,
+    warehouse: str | None,
+    engine: str = "",
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+) -> RunTarget:
+    """The run's folders, engine and Dagster home: the flags, else the environment's defaults
+    (`paths`, `engine_named`). Nothing is written to the environment."""
+    warehouse_dir = Path(warehouse).resolve() if warehouse else paths.warehouse_dir()
+    return RunTarget(
+        landing=Path(landing).resolve() if landing else paths.landing_dir(),
+        warehouse=warehouse_dir,
+        dagster_home=paths.dagster_home(warehouse_dir),
+        engine=engine_named(engine).name,
+        lock_wait_seconds=lock_wait_seconds,
+    )
 
 
 def run_pipeline(
-    start: date, end: date, log_file: Path | None = None, options: RunOptions | None = None
+    start: date,
+    end: date,
+    target: RunTarget,
+    log_file: Path | None = None,
+    options: RunOptions | None = None,
 ) -> RunSummary:
     """Ingest, transform, check and publish arrival dates `start..end` in one Dagster run.
 
@@ -64,7 +73,7 @@ def run_pipeline(
 
     options = options or RunOptions()
     if log_file is None:
-        return execute(start, end, options)
+        return execute(start, end, options, target)
     with runlog.terminal() as (screen, is_terminal):
         reporter = (
             display.TerminalReporter(screen) if is_terminal else display.PlainReporter(screen)
@@ -74,7 +83,7 @@ def run_pipeline(
                 reporter(progress.RunStarted(start, end, str(log_file)))
             with runlog.output_to_log(log_file), progress.listening(reporter):
                 try:
-                    return execute(start, end, options)
+                    return execute(start, end, options, target)
                 except PipelineError:
                     raise
                 except Exception as exc:
@@ -163,21 +172,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return 2
-    warehouse = set_locations(args.landing, args.warehouse)
     try:
-        engine = engine_named(args.engine or "")
+        target = resolve_target(args.landing, args.warehouse, args.engine or "", args.wait)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    unavailable = engine.unavailable()
+    unavailable = engine_named(target.engine).unavailable()
     if unavailable:
         print(unavailable, file=sys.stderr)
         return 2
-    # The run's resource reads its engine from the environment, like the folders.
-    os.environ[ENGINE_ENV] = engine.name
+    warehouse = target.warehouse
     log_file = new_log_file(warehouse, args.start, args.end)
     try:
-        check_landing_root(paths.landing_dir())
+        check_landing_root(target.landing)
         # The run's own resource takes the lock too; taken here first, the wait is visible.
         with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=say_we_wait(args.wait)):
             forget_old_logs(warehouse)
@@ -186,7 +193,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 full_refresh=args.full_refresh,
                 verbose=args.verbose,
             )
-            summary = run_pipeline(args.start, args.end, log_file, options)
+            summary = run_pipeline(args.start, args.end, target, log_file, options)
     except PipelineError as exc:
         print(f"arrival dates {args.start}..{args.end}: run FAILED: {exc}", file=sys.stderr)
         if log_file.exists():

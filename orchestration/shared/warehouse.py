@@ -25,9 +25,10 @@ WAREHOUSE_POOL = "warehouse_writer"
 class WarehouseResource(dg.ConfigurableResource):
     """The landing zone, the raw layer and the working DuckDB database of one warehouse.
 
-    Empty settings fall back to `$CW_LANDING_DIR` / `$CW_WAREHOUSE_DIR` (and the
-    `CW_DUCKDB_*` variables of `duckdb_settings.py`) and then to the defaults, read when
-    the run starts, so the CLI's flags reach every asset.
+    The command passes its flags as this resource's run config. Empty settings fall back to
+    the defaults a deployment sets in the environment (`$CW_LANDING_DIR`, `$CW_WAREHOUSE_DIR`,
+    `$CW_ENGINE`, the `CW_DUCKDB_*` variables of `duckdb_settings.py`, e.g. for `dagster dev`)
+    and then to the project's defaults, read when the run starts.
 
     In a run, the resource holds the warehouse's run lock from before the first step to after
     the last one: one run at a time works on a warehouse, and the next one waits.

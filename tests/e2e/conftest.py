@@ -22,6 +22,8 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 class RunOutcome:
     returncode: int
     output: str
+    # The variables a run in this process set, changed or removed (`run_many` only).
+    environment_changes: tuple[str, ...] = ()
 
 
 def run_command(landing: Path, warehouse: Path, start: str, end: str, *extra: str) -> list[str]:
@@ -134,13 +136,15 @@ def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 
 # Runs several `campaign-warehouse` commands one after another in one process, as a scheduler
 # starting nightly runs would, without paying the imports each time; prints each outcome.
-# The terminal of each run is caught at the file-descriptor level, as a terminal would be.
+# The terminal of each run is caught at the file-descriptor level, as a terminal would be, and
+# the process's environment is compared before and after each command.
 _DRIVER = """
 import json, os, sys, tempfile
 from orchestration.cli.main import main
 
 outcomes = []
 for argv in json.loads(sys.argv[1]):
+    before = dict(os.environ)
     with tempfile.TemporaryFile() as terminal:
         sys.stdout.flush(); sys.stderr.flush()
         saved = os.dup(1), os.dup(2)
@@ -152,7 +156,9 @@ for argv in json.loads(sys.argv[1]):
             os.dup2(saved[0], 1); os.dup2(saved[1], 2)
             os.close(saved[0]); os.close(saved[1])
         terminal.seek(0)
-        outcomes.append([code, terminal.read().decode()])
+        output = terminal.read().decode()
+    changed = sorted(k for k in {*before, *os.environ} if before.get(k) != os.environ.get(k))
+    outcomes.append([code, output, changed])
 print(json.dumps(outcomes))
 """
 
@@ -169,7 +175,9 @@ def run_many(runs: list[list[str]], env: Mapping[str, str] | None = None) -> lis
     if completed.returncode != 0:
         raise AssertionError(completed.stdout[-3000:] + completed.stderr[-3000:])
     last_line = completed.stdout.strip().splitlines()[-1]
-    return [RunOutcome(code, output) for code, output in json.loads(last_line)]
+    return [
+        RunOutcome(code, output, tuple(changed)) for code, output, changed in json.loads(last_line)
+    ]
 
 
 def run_arguments(landing: Path, warehouse: Path, start: str, end: str, *extra: str) -> list[str]:

@@ -1,6 +1,6 @@
 """A run you can watch: without a terminal, `run` prints one plain line per step, in order;
 its log file is stamped, colourless and free of Dagster's DEBUG events; dbt's own log stays
-small."""
+small. The command configures the run without writing the process's environment."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from contract.sources import SOURCES
 from landing_simulator import generate_landing
-from tests.e2e.conftest import RunOutcome, run_pipeline
+from tests.e2e.conftest import RunOutcome, run_arguments, run_many, run_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +43,15 @@ def _only_log(warehouse: Path) -> Path:
 def watched(tmp_path_factory: pytest.TempPathFactory) -> Watched:
     root = tmp_path_factory.mktemp("watched")
     generate_landing(root / "landing", date(2025, 3, 1), 2, sends_per_day=150, seed=3)
-    outcome = run_pipeline(root / "landing", root / "warehouse", START, END)
+    # In a process of its own, calling the command's main() as an embedding scheduler would.
+    (outcome,) = run_many([run_arguments(root / "landing", root / "warehouse", START, END)])
     assert outcome.returncode == 0, outcome.output
     return Watched(outcome, root / "warehouse", root / "landing")
+
+
+def test_the_command_leaves_the_process_environment_as_it_found_it(watched: Watched) -> None:
+    # Folders, engine and Dagster home reach the run as its resources' config and instance.
+    assert watched.outcome.environment_changes == ()
 
 
 def test_without_a_terminal_each_step_is_one_plain_line_in_order(watched: Watched) -> None:
