@@ -263,6 +263,8 @@ def test_run_hands_its_flags_to_the_run_and_writes_no_environment(tmp_path: Path
                     "warehouse_dir": str(tmp_path / "wh"),
                     "engine_name": "duckdb",
                     "lock_wait_seconds": 5.0,
+                    # The command holds the lock around the run, and says so.
+                    "run_lock_held": True,
                 }
             }
         }

@@ -70,6 +70,8 @@ class RunTarget:
     dagster_home: Path
     engine: str = "duckdb"
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    # The command holds the warehouse's run lock for the run, which must not take it again.
+    run_lock_held: bool = False
 
 
 # The op of the dbt assets, whose config says whether to rebuild everything.
@@ -95,12 +97,13 @@ def logger_config(options: RunOptions) -> dict[str, Any]:
 
 
 def resource_config(target: RunTarget) -> dict[str, Any]:
-    """The warehouse resource's config: the command's folders, engine and lock wait."""
+    """The warehouse resource's config: the command's folders, engine and run lock."""
     warehouse = {
         "landing_dir": str(target.landing),
         "warehouse_dir": str(target.warehouse),
         "engine_name": target.engine,
         "lock_wait_seconds": target.lock_wait_seconds,
+        "run_lock_held": target.run_lock_held,
     }
     return {"resources": {"warehouse": {"config": warehouse}}}
 

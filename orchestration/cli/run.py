@@ -11,6 +11,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -185,8 +186,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     log_file = new_log_file(warehouse, args.start, args.end)
     try:
         check_landing_root(target.landing)
-        # The run's own resource takes the lock too; taken here first, the wait is visible.
+        # Taken here, before Dagster starts, the wait shows; the run is told it is held.
         with hold_run_lock(paths.run_lock(warehouse), args.wait, on_wait=say_we_wait(args.wait)):
+            target = dataclasses.replace(target, run_lock_held=True)
             forget_old_logs(warehouse)
             options = RunOptions(
                 allow_empty_days=args.allow_empty_days,

@@ -5,8 +5,11 @@ through, or interleave their ingests and publications. A run therefore takes thi
 its first step and keeps it to its last; a second run waits for it, up to a stated time, and
 then gives up naming the holder. The lock is an `flock`, released by the kernel when its
 holder dies however it dies, so a killed run never leaves a stale lock behind. The file holds
-who holds it, for the message of the run that waits. Within one process the lock is
-re-entrant: the command takes it before it starts Dagster, and the run it starts finds it held.
+who holds it, for the message of the run that waits.
+
+The lock is not re-entrant. The command takes it before it starts Dagster, so that its wait
+shows on the terminal, and tells the run so in its config; the run then only checks that the
+lock names this process (`already_held`) instead of taking it a second time.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import fcntl
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,9 +30,6 @@ from orchestration.shared.errors import PipelineError
 _POLL_SECONDS = 0.5
 # How long a run waits for the one before it, unless told otherwise.
 DEFAULT_LOCK_WAIT_SECONDS = 3600.0
-# Lock files this process holds, and how many times over.
-_HELD: dict[Path, int] = {}
-_HELD_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,18 +85,6 @@ def hold_run_lock(
     Raises `PipelineError` naming the holder when the lock is still taken after the wait.
     """
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    key = lock_file.resolve()
-    with _HELD_GUARD:
-        held_here = key in _HELD
-        if held_here:
-            _HELD[key] += 1
-    if held_here:
-        try:
-            yield
-        finally:
-            with _HELD_GUARD:
-                _HELD[key] -= 1
-        return
     descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + max(wait_seconds, 0.0)
@@ -123,14 +110,24 @@ def hold_run_lock(
         )
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, json.dumps(holder.__dict__).encode(), 0)
-        with _HELD_GUARD:
-            _HELD[key] = 1
         try:
             yield
         finally:
-            with _HELD_GUARD:
-                del _HELD[key]
             os.ftruncate(descriptor, 0)
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+@contextmanager
+def already_held(lock_file: Path) -> Iterator[None]:
+    """For a run whose caller says it holds the lock: check that this process does, and take
+    nothing. Raises `PipelineError` when the lock is free or another process holds it."""
+    holder = current_holder(lock_file)
+    if holder is None:
+        raise PipelineError(f"the run was told its caller holds {lock_file}, but nobody does")
+    if holder.pid != os.getpid() or holder.host != socket.gethostname():
+        raise PipelineError(
+            f"the run was told its caller holds {lock_file}, but {describe_holder(holder)}"
+        )
+    yield

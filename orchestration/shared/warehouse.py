@@ -16,7 +16,7 @@ from orchestration import paths
 from orchestration.shared.duckdb_settings import DuckDBSettings, connect, resolve_settings
 from orchestration.shared.engine import Engine, engine_named
 from orchestration.shared.run_history import claim_run, forget_old_runs
-from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS, hold_run_lock
+from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS, already_held, hold_run_lock
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
 WAREHOUSE_POOL = "warehouse_writer"
@@ -31,7 +31,8 @@ class WarehouseResource(dg.ConfigurableResource):
     and then to the project's defaults, read when the run starts.
 
     In a run, the resource holds the warehouse's run lock from before the first step to after
-    the last one: one run at a time works on a warehouse, and the next one waits.
+    the last one: one run at a time works on a warehouse, and the next one waits. When the
+    run's config says the caller holds it already (`run_lock_held`), it checks that instead.
     """
 
     landing_dir: str = ""
@@ -55,6 +56,12 @@ class WarehouseResource(dg.ConfigurableResource):
     lock_wait_seconds: float = Field(
         default=DEFAULT_LOCK_WAIT_SECONDS,
         description="How long a run waits for another run on the warehouse to end.",
+    )
+    run_lock_held: bool = Field(
+        default=False,
+        description="The caller already holds the warehouse's run lock for this run (the "
+        "command takes it first, so that its wait shows); the run checks that this process "
+        "holds it instead of taking it.",
     )
     run_history_days: int = Field(
         default=30, description="Days of Dagster run history kept; older runs are deleted."
@@ -91,9 +98,14 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         """Hold the run lock for the run; then mark dead runs failed and forget old ones."""
-        run = context.dagster_run
+        run = context.run
         run_id = run.run_id if run else None
-        with hold_run_lock(paths.run_lock(self.warehouse), self.lock_wait_seconds, run_id):
+        lock = paths.run_lock(self.warehouse)
+        with (
+            already_held(lock)
+            if self.run_lock_held
+            else hold_run_lock(lock, self.lock_wait_seconds, run_id)
+        ):
             if context.instance is not None and run_id is not None:
                 claim_run(context.instance, run_id, str(self.warehouse))
                 forget_old_runs(context.instance, self.run_history_days, datetime.now(UTC))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration.shared.errors import PipelineError
-from orchestration.shared.runlock import current_holder, hold_run_lock
+from orchestration.shared.runlock import already_held, current_holder, hold_run_lock
+from orchestration.shared.warehouse import WarehouseResource
 
 # Holds the lock in another process until its stdin closes, as a running pipeline would.
 HOLDER = textwrap.dedent(
@@ -90,9 +93,44 @@ def test_a_killed_holder_leaves_no_stale_lock(holder) -> None:
         pass
 
 
-def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
-    """The command holds it, and the run it starts in the same process takes it again."""
+def test_the_lock_is_not_reentrant(tmp_path: Path) -> None:
+    """A second hold in the same process waits like any other: nothing remembers who holds it."""
     lock = tmp_path / "run.lock"
-    with hold_run_lock(lock, 0), hold_run_lock(lock, 0):
+    with hold_run_lock(lock, 0):
+        with pytest.raises(PipelineError, match=rf"pid {os.getpid()}"), hold_run_lock(lock, 0):
+            pass
         assert current_holder(lock) is not None
     assert current_holder(lock) is None
+
+
+def test_already_held_checks_that_this_process_holds_the_lock(tmp_path: Path) -> None:
+    lock = tmp_path / "run.lock"
+    with pytest.raises(PipelineError, match="but nobody does"), already_held(lock):
+        pass
+    with hold_run_lock(lock, 0), already_held(lock):
+        assert current_holder(lock).pid == os.getpid()
+
+
+def test_already_held_refuses_a_lock_another_process_holds(holder) -> None:
+    lock, process = holder
+    with pytest.raises(PipelineError, match=rf"pid {process.pid}"), already_held(lock):
+        pass
+
+
+def test_a_run_told_its_caller_holds_the_lock_takes_nothing(tmp_path: Path) -> None:
+    warehouse = WarehouseResource(warehouse_dir=str(tmp_path), run_lock_held=True)
+    context = dg.build_init_resource_context()
+    with pytest.raises(PipelineError, match="nobody does"), warehouse.yield_for_execution(context):
+        pass
+    with (
+        hold_run_lock(tmp_path / "run.lock", 0, run_id="the command"),
+        warehouse.yield_for_execution(context),
+    ):
+        assert current_holder(tmp_path / "run.lock").run_id == "the command"
+
+
+def test_a_run_on_its_own_takes_the_lock(tmp_path: Path) -> None:
+    warehouse = WarehouseResource(warehouse_dir=str(tmp_path))
+    with warehouse.yield_for_execution(dg.build_init_resource_context()):
+        assert current_holder(tmp_path / "run.lock").pid == os.getpid()
+    assert current_holder(tmp_path / "run.lock") is None
