@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from orchestration.cli.display import PlainReporter, TerminalReporter, strip_ansi
+import pytest
+
+from orchestration.cli.display import PlainReporter, TerminalReporter, showing_progress, strip_ansi
 from orchestration.cli.runlog import log_line, output_to_log
 from orchestration.shared import progress
 from orchestration.shared.progress import (
@@ -114,16 +117,33 @@ def test_dbt_json_events_give_node_k_of_n() -> None:
     assert progress.dbt_event({"info": {"name": "LogModelResult"}, "data": {}}) is None
 
 
-def test_a_failing_listener_never_reaches_the_run() -> None:
+def test_a_failing_reporter_never_reaches_the_run() -> None:
     heard: list[progress.Event] = []
 
     def broken(event: progress.Event) -> None:
         raise ValueError("cannot format")
 
-    with progress.listening(broken), progress.listening(heard.append):
+    with showing_progress(broken), showing_progress(heard.append):
         progress.emit(Published(3))
     progress.emit(Published(4))  # nobody listens any more
     assert heard == [Published(3)]
+
+
+def test_showing_progress_leaves_the_logger_as_it_found_it() -> None:
+    logger = logging.getLogger(progress.LOGGER_NAME)
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    with showing_progress(lambda event: None):
+        assert logger.isEnabledFor(logging.INFO) and not logger.propagate
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before
+
+
+def test_progress_is_a_log_record_carrying_its_event(caplog: pytest.LogCaptureFixture) -> None:
+    # Any logging handler listens: the event travels in the record, not in a listener list.
+    with caplog.at_level(logging.INFO, logger=progress.LOGGER_NAME):
+        progress.emit(Published(3))
+    (record,) = [r for r in caplog.records if r.name == progress.LOGGER_NAME]
+    assert progress.event_of(record) == Published(3)
+    assert record.getMessage() == "Published"
 
 
 def test_ansi_codes_and_control_characters_are_stripped() -> None:

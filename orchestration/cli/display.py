@@ -1,20 +1,25 @@
 """The run's progress on the terminal: one line per step, or one status line that updates.
 
-`campaign-warehouse run` listens to the progress events (`orchestration.shared.progress`) with
-a `PlainReporter` (one line per step, for cron and CI) or a `TerminalReporter` (one status
-line rewritten in place).
+`campaign-warehouse run` attaches a handler to the progress logger
+(`orchestration.shared.progress`) for the run's duration, `showing_progress`, which hands each
+event to a `PlainReporter` (one line per step, for cron and CI) or a `TerminalReporter` (one
+status line rewritten in place). Progress is a courtesy: a reporter that fails is ignored and
+never fails the run.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from orchestration.shared.progress import (
+    LOGGER_NAME,
     DbtNode,
     DbtNodeFinished,
     DbtNodeStarted,
@@ -24,6 +29,7 @@ from orchestration.shared.progress import (
     Published,
     RunStarted,
     SuiteChecked,
+    event_of,
 )
 
 # CSI sequences (colours, cursor moves) and the two-character escapes; what a log must not hold.
@@ -197,3 +203,42 @@ class TerminalReporter(_Reporter):
         line = f"[{self._elapsed()}] {strip_ansi(text)}"[: self._width - 1]
         self._stream.write(f"\r\x1b[K{line}")
         self._stream.flush()
+
+
+Reporter = Callable[[Event], None]
+
+
+class ProgressHandler(logging.Handler):
+    """Hands the event of each progress record to a reporter."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        super().__init__(logging.INFO)
+        self._reporter = reporter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = event_of(record)
+        if event is None:
+            return
+        try:
+            self._reporter(event)
+        except Exception:  # progress must never fail a run
+            return
+
+
+@contextmanager
+def showing_progress(reporter: Reporter) -> Iterator[None]:
+    """Hand the progress events to `reporter` for the block: a handler on the progress logger,
+    which is opened to INFO meanwhile and kept from propagating (progress is for the
+    terminal, not for the run's log). The logger is left as it was found."""
+    logger = logging.getLogger(LOGGER_NAME)
+    handler = ProgressHandler(reporter)
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate

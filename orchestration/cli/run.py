@@ -82,7 +82,7 @@ def run_pipeline(
         try:
             with suppress(Exception):
                 reporter(progress.RunStarted(start, end, str(log_file)))
-            with runlog.output_to_log(log_file), progress.listening(reporter):
+            with runlog.output_to_log(log_file), display.showing_progress(reporter):
                 try:
                     return execute(start, end, options, target)
                 except PipelineError:

@@ -1,17 +1,18 @@
-"""What a run is doing, as it does it: one event per step, told to whoever listens.
+"""What a run is doing, as it does it: one event per step, logged for whoever listens.
 
 The assets call `emit()` at the steps an operator waits on (a source's arrival date
-ingested, a dbt node built, a suite checked, the marts published). Nobody listens under
-`dagster dev`; `campaign-warehouse run` listens with a reporter of `orchestration.cli.display`
-(one line per step, or one status line that updates). Progress is a courtesy: a listener
-that fails is dropped silently and never fails the run.
+ingested, a dbt node built, a suite checked, the marts published). An event is a record of
+the `campaign_warehouse.progress` logger at INFO, the event itself in the record's
+`progress_event` attribute: a logging handler is how one listens. The logger stays at its
+default level, so nobody listens under `dagster dev` and an event costs a level check;
+`campaign-warehouse run` attaches a handler for the run's duration
+(`orchestration.cli.display`: one line per step, or one status line that updates).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,32 +85,20 @@ Event = (
     | SuiteChecked
     | Published
 )
-Listener = Callable[[Event], None]
 
-_listeners: list[Listener] = []
-_lock = threading.Lock()
+# The logger of the progress events, and the attribute of a record that holds its event.
+LOGGER_NAME = "campaign_warehouse.progress"
+EVENT_ATTRIBUTE = "progress_event"
 
 
 def emit(event: Event) -> None:
-    """Tell the listeners; never raises."""
-    with _lock:
-        listeners = list(_listeners)
-    for listener in listeners:
-        try:
-            listener(event)
-        except Exception:  # progress must never fail a run
-            continue
+    """Log `event` on the progress logger, for the handlers attached to it."""
+    logging.getLogger(LOGGER_NAME).info("%s", type(event).__name__, extra={EVENT_ATTRIBUTE: event})
 
 
-@contextmanager
-def listening(listener: Listener) -> Iterator[None]:
-    with _lock:
-        _listeners.append(listener)
-    try:
-        yield
-    finally:
-        with _lock:
-            _listeners.remove(listener)
+def event_of(record: logging.LogRecord) -> Event | None:
+    """The progress event a log record carries, if it carries one."""
+    return getattr(record, EVENT_ATTRIBUTE, None)
 
 
 def dbt_event(raw: Mapping[str, Any]) -> DbtNodeStarted | DbtNodeFinished | None:
