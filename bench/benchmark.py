@@ -76,7 +76,9 @@ def _generate(landing: Path, start: date, days: int, sends_per_day: int) -> tupl
 def _stage_seconds(dagster_home: Path) -> dict[str, float]:
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     with dg.DagsterInstance.get() as instance:
-        run = instance.get_runs(limit=1)[0]
+        # The pipeline's last run; the housekeeping job runs after it.
+        pipeline = dg.RunsFilter(job_name="ingest_transform_publish_job")
+        run = instance.get_runs(filters=pipeline, limit=1)[0]
         stats = instance.get_run_step_stats(run.run_id)
     stages: dict[str, float] = {}
     for step in stats:

@@ -9,6 +9,7 @@ from orchestration.publish.assets import serving_marts
 from orchestration.quality.checks import mart_checks, quality_checks_job
 from orchestration.schedules.alerts import alert_on_run_failure
 from orchestration.schedules.freshness import freshness_checks, freshness_sensor
+from orchestration.schedules.housekeeping import forget_old_runs_job, housekeeping_schedule
 from orchestration.schedules.nightly import ingest_transform_publish_job, nightly_schedule
 from orchestration.shared.warehouse import WarehouseResource
 from orchestration.transform.assets import campaign_dbt_models, dbt_resource
@@ -16,8 +17,8 @@ from orchestration.transform.assets import campaign_dbt_models, dbt_resource
 defs = dg.Definitions(
     assets=[*raw_assets, campaign_dbt_models, serving_marts],
     asset_checks=[*mart_checks, *freshness_checks],
-    jobs=[ingest_transform_publish_job, quality_checks_job],
-    schedules=[nightly_schedule],
+    jobs=[ingest_transform_publish_job, quality_checks_job, forget_old_runs_job],
+    schedules=[nightly_schedule, housekeeping_schedule],
     sensors=[alert_on_run_failure, freshness_sensor],
     resources={
         "warehouse": WarehouseResource(),

@@ -143,12 +143,25 @@ def execute(start: date, end: date, options: RunOptions, target: RunTarget) -> R
                 tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()},
                 raise_on_error=False,
             )
+            if result.success:
+                forget_old_runs(instance, logger_config(options))
     except Exception as exc:
         if _is_run_storage_error(exc):
             doing = f"writing Dagster's run records in {target.dagster_home}"
             raise PipelineError(explain(exc, doing)) from exc
         raise
     return summarize(result)
+
+
+def forget_old_runs(instance: dg.DagsterInstance, run_config: Mapping[str, Any]) -> bool:
+    """Run the housekeeping job (`schedules/housekeeping.py`) in this process, as its daily
+    schedule would, so the command bounds its run history too; whether it succeeded."""
+    from orchestration.definitions import defs
+    from orchestration.schedules.housekeeping import forget_old_runs_job
+
+    job = defs.resolve_job_def(forget_old_runs_job.name)
+    result = job.execute_in_process(instance=instance, run_config=run_config, raise_on_error=False)
+    return result.success
 
 
 def summarize(result: dg.ExecuteInProcessResult) -> RunSummary:

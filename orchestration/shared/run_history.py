@@ -1,14 +1,12 @@
-"""Dagster's run history of a warehouse: killed runs marked failed, old runs forgotten.
+"""Dagster's run history of a warehouse: the runs killed earlier are marked failed.
 
 A run killed by a signal never records its end and would show as started forever; once a
 run holds the warehouse's run lock, no other run of that warehouse can be alive, so any other
-one still marked as started or starting died. Runs older than the retention are deleted with
-their event logs, so the run store does not grow without bound.
+one still marked as started or starting died. (Old runs are forgotten by a job of their own:
+`orchestration/schedules/housekeeping.py`.)
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
@@ -40,12 +38,3 @@ def claim_run(instance: dg.DagsterInstance, run_id: str, warehouse: str) -> list
             ),
         )
     return [run.run_id for run in dead]
-
-
-def forget_old_runs(instance: dg.DagsterInstance, keep_days: int, now: datetime) -> int:
-    """Delete the runs created more than `keep_days` before `now`; returns how many."""
-    cutoff = now.astimezone(UTC) - timedelta(days=keep_days)
-    old = instance.get_run_records(filters=dg.RunsFilter(created_before=cutoff))
-    for record in old:
-        instance.delete_run(record.dagster_run.run_id)
-    return len(old)

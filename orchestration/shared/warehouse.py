@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +14,7 @@ from expectations.thresholds import MAX_QUARANTINE_SHARE
 from orchestration import paths
 from orchestration.shared.duckdb_settings import DuckDBSettings, connect, resolve_settings
 from orchestration.shared.engine import Engine, engine_named
-from orchestration.shared.run_history import claim_run, forget_old_runs
+from orchestration.shared.run_history import claim_run
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS, already_held, hold_run_lock
 
 # DuckDB allows one writer per database file: every asset that writes shares this pool.
@@ -63,9 +62,6 @@ class WarehouseResource(dg.ConfigurableResource):
         "command takes it first, so that its wait shows); the run checks that this process "
         "holds it instead of taking it.",
     )
-    run_history_days: int = Field(
-        default=30, description="Days of Dagster run history kept; older runs are deleted."
-    )
 
     @property
     def landing(self) -> Path:
@@ -97,7 +93,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
-        """Hold the run lock for the run; then mark dead runs failed and forget old ones."""
+        """Hold the run lock for the run; then mark the warehouse's dead runs failed."""
         run = context.run
         run_id = run.run_id if run else None
         lock = paths.run_lock(self.warehouse)
@@ -108,7 +104,6 @@ class WarehouseResource(dg.ConfigurableResource):
         ):
             if context.instance is not None and run_id is not None:
                 claim_run(context.instance, run_id, str(self.warehouse))
-                forget_old_runs(context.instance, self.run_history_days, datetime.now(UTC))
             yield self
 
     @contextmanager

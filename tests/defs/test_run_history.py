@@ -1,4 +1,5 @@
-"""Dagster's run history: a killed run is marked failed by the next one, old runs go."""
+"""Dagster's run history: a killed run is marked failed by the next one; old runs go, by a job
+of their own on a daily schedule, which the command also runs after a successful run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from orchestration.shared.run_history import WAREHOUSE_TAG, claim_run, forget_old_runs
+from orchestration.schedules.housekeeping import (
+    forget_old_runs,
+    forget_old_runs_job,
+    housekeeping_schedule,
+)
+from orchestration.shared.run_history import WAREHOUSE_TAG, claim_run
 
 
 @dg.op
@@ -54,3 +60,47 @@ def test_runs_older_than_the_retention_are_deleted() -> None:
         assert forget_old_runs(instance, 30, datetime.now(UTC)) == 0
         assert forget_old_runs(instance, 30, datetime.now(UTC) + timedelta(days=31)) == 1
         assert instance.get_run_by_id(run_id) is None
+
+
+def test_housekeeping_is_a_job_of_its_own_on_a_daily_schedule() -> None:
+    from orchestration.definitions import defs
+
+    assert defs.resolve_job_def("forget_old_runs_job") is not None
+    schedule = defs.resolve_schedule_def(housekeeping_schedule.name)
+    assert schedule.job_name == forget_old_runs_job.name
+    assert schedule.cron_schedule == "0 5 * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    # It needs no warehouse: it takes no run lock and reads no data.
+    assert "warehouse" not in defs.resolve_job_def("forget_old_runs_job").required_resource_keys
+
+
+def test_the_housekeeping_job_keeps_the_runs_within_the_retention() -> None:
+    with dg.DagsterInstance.ephemeral() as instance:
+        recent = _started_run(instance)
+        result = forget_old_runs_job.execute_in_process(
+            instance=instance, run_config={"ops": {"forget_old_runs": {"config": {"keep_days": 1}}}}
+        )
+        assert result.success
+        assert instance.get_run_by_id(recent) is not None
+
+
+def test_the_housekeeping_job_keeps_at_least_a_day() -> None:
+    # A cut-off of now would delete the housekeeping run itself, and every other.
+    with dg.DagsterInstance.ephemeral() as instance:
+        recent = _started_run(instance)
+        result = forget_old_runs_job.execute_in_process(
+            instance=instance,
+            run_config={"ops": {"forget_old_runs": {"config": {"keep_days": 0}}}},
+            raise_on_error=False,
+        )
+        assert not result.success
+        assert instance.get_run_by_id(recent) is not None
+
+
+def test_the_command_runs_the_housekeeping_job() -> None:
+    from orchestration.cli.launch import forget_old_runs as run_housekeeping
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert run_housekeeping(instance, {})
+        (run,) = instance.get_runs(filters=dg.RunsFilter(job_name=forget_old_runs_job.name))
+        assert run.status == dg.DagsterRunStatus.SUCCESS

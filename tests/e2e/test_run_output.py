@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from contract.sources import SOURCES
@@ -52,6 +53,16 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> Watched:
 def test_the_command_leaves_the_process_environment_as_it_found_it(watched: Watched) -> None:
     # Folders, engine and Dagster home reach the run as its resources' config and instance.
     assert watched.outcome.environment_changes == ()
+
+
+def test_after_a_successful_run_the_command_forgets_old_runs(watched: Watched) -> None:
+    # The housekeeping job of its own (schedules/housekeeping.py), run after the pipeline's.
+    with dg.DagsterInstance.from_config(str(watched.warehouse / "dagster_home")) as instance:
+        jobs = [(r.job_name, r.status) for r in reversed(instance.get_runs())]
+    assert jobs == [
+        ("ingest_transform_publish_job", dg.DagsterRunStatus.SUCCESS),
+        ("forget_old_runs_job", dg.DagsterRunStatus.SUCCESS),
+    ]
 
 
 def test_without_a_terminal_each_step_is_one_plain_line_in_order(watched: Watched) -> None:
