@@ -118,10 +118,22 @@ def recover(raw: Path, source: str | None = None) -> None:
     """Undo what a crash left: put back a partition set aside by a swap that did not finish,
     and delete half-written partitions; of one `source`, else of every source.
 
-    Call it holding the warehouse's run lock, before writing or reading the partitions: the
-    ingest of a source recovers that source's (its own staging folders only, so sources can be
-    ingested side by side), and the dbt build every source's before it reads them.
+    Call it holding the warehouse's run lock, before writing the partitions: the ingest of a
+    source recovers that source's (its own staging folders only, so sources can be ingested
+    side by side).
     """
+    restore_set_aside(raw, source)
+    if source is None:
+        shutil.rmtree(raw / _STAGING, ignore_errors=True)
+        return
+    for staged in (raw / _STAGING).glob(f"{source}.*"):
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def restore_set_aside(raw: Path, source: str | None = None) -> None:
+    """Put back the partitions a swap set aside and did not finish (the rename that would have
+    replaced them never came); of one `source`, else of every source. A reader calls it, under
+    the run lock, before it reads the partitions, so that a crash never hides a day from it."""
     if not raw.is_dir():
         return
     for folder in raw.iterdir():
@@ -135,11 +147,6 @@ def recover(raw: Path, source: str | None = None) -> None:
                 shutil.rmtree(aside, ignore_errors=True)
             else:
                 os.rename(aside, final)
-    if source is None:
-        shutil.rmtree(raw / _STAGING, ignore_errors=True)
-        return
-    for staged in (raw / _STAGING).glob(f"{source}.*"):
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from dagster_dbt import (
 from pydantic import Field
 
 from orchestration import paths
-from orchestration.ingest.rawlayer import latest_arrival_date, recover
+from orchestration.ingest.rawlayer import latest_arrival_date, restore_set_aside
 from orchestration.shared import progress
 from orchestration.shared.duckdb_settings import literal_path
 from orchestration.shared.engine import ENGINES
@@ -173,7 +173,7 @@ def campaign_dbt_models(
     recomputing only the window of arrival dates this run changed (`window_start()`)."""
     drop_not_a_check_warnings()
     # A run killed mid-swap may have set a partition aside: put it back before dbt reads them.
-    recover(warehouse.raw)
+    restore_set_aside(warehouse.raw)
     as_of = run_as_of(context.run.tags, lambda: latest_arrival_date(warehouse.raw))
     engine = warehouse.engine
     state = engine.models_state(warehouse.warehouse)

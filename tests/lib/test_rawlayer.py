@@ -17,6 +17,7 @@ from orchestration.ingest.rawlayer import (
     new_staging_dir,
     partition_dir,
     recover,
+    restore_set_aside,
     swap_in,
 )
 
@@ -82,6 +83,19 @@ def test_a_source_recovers_only_its_own_partitions_and_staging(tmp_path: Path) -
     assert not own_staging.exists()
     assert not partition_dir(raw, "contacts", DAY).exists()
     assert other_staging.is_dir()  # another source's ingest may be writing it
+
+
+def test_a_reader_puts_back_what_was_set_aside_and_leaves_the_staging(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    final = partition_dir(raw, "sends", DAY)
+    final.mkdir(parents=True)
+    final.rename(final.with_name(final.name + ".aside"))
+    staging = new_staging_dir(raw, "contacts", DAY)  # a writer's, not the reader's to delete
+
+    restore_set_aside(raw)
+
+    assert final.is_dir()
+    assert staging.is_dir()
 
 
 def test_views_over_an_empty_raw_layer_are_empty_and_typed(tmp_path: Path) -> None:
