@@ -12,8 +12,8 @@ def test_a_failed_model_is_named_with_its_error_and_what_to_do_about_memory() ->
         _COMMAND + "Errors parsed from dbt logs:\n\n"
         "156 of 274 ERROR creating sql incremental model intermediate.int_x  "
         "[\x1b[31mERROR\x1b[0m in 46.57s]\n\n"
-        "\x1b[31mFailure in model int_x (models/intermediate/int_x.sql)\x1b[0m\n"
-        "  Runtime Error in model int_x (models/intermediate/int_x.sql)\n"
+        "\x1b[31mFailure in model int_x (models/intermediate/delivery/int_x.sql)\x1b[0m\n"
+        "  Runtime Error in model int_x (models/intermediate/delivery/int_x.sql)\n"
         "  Out of Memory Error: failed to pin block of size 256.0 KiB\n"
     )
 
@@ -27,7 +27,7 @@ def test_a_failed_model_is_named_with_its_error_and_what_to_do_about_memory() ->
 def test_a_failed_data_test_is_named_with_its_result_count() -> None:
     message = (
         _COMMAND + "Errors parsed from dbt logs:\n\n"
-        "Failure in test not_null_fct_messages_message_id (models/marts/_marts.yml)\n"
+        "Failure in test not_null_fct_messages_message_id (models/marts/core/fct_messages.yml)\n"
         "  Got 3 results, configured to fail if != 0\n"
     )
 

@@ -8,10 +8,11 @@
     `overwrite_window_column`: every day of the run's window is replaced, also one that has
     become empty (a day re-ingested with --allow-empty-days).
 
-    A per-execution model names `overwrite_key` instead (execution_id): it recomputes only the
-    executions of int_executions_affected, so the rows replaced are those executions' (wherever
-    they were stored: a rerun can move an execution to an earlier day), not whole days, and an
-    affected execution that has no row any more loses its old ones.
+    A model that names `recompute_keys` instead (the per-execution models: relation
+    int_executions_affected, column execution_id, set by per_execution_config()) recomputes
+    only the keys that relation lists, so the rows replaced are those keys' (wherever they
+    were stored: a rerun can move an execution to an earlier day), not whole days, and a
+    listed key that has no row any more loses its old ones.
 #}
 {% macro get_incremental_cw_partition_overwrite_sql(arg_dict) -%}
     {%- set partition_column = config.get('partition_by') -%}
@@ -24,11 +25,11 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set window_column = config.get('overwrite_window_column') -%}
-    {%- set key_column = config.get('overwrite_key') -%}
+    {%- set keys = recompute_keys() if config.get('recompute_keys') else none -%}
     delete from {{ target }}
-    {%- if key_column %}
-    where {{ adapter.quote(key_column) }} in (
-        select affected.execution_id from {{ ref('int_executions_affected') }} as affected
+    {%- if keys %}
+    where {{ adapter.quote(keys.column) }} in (
+        select affected.{{ keys.column }} from {{ ref(keys.relation) }} as affected
     )
     {%- else %}
     where {{ partition_column }} in (select distinct {{ partition_column }} from {{ source }})
@@ -39,4 +40,22 @@
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }};
+{%- endmacro %}
+
+{#
+    The model's `recompute_keys` config: {relation: the model listing the keys an incremental
+    run recomputes, column: the key column, named alike in that model and in this one}.
+    Read by the strategy above and by only_affected_executions(); a model that sets it
+    declares the relation with a `-- depends_on:` line (per_execution_config()).
+#}
+{% macro recompute_keys() -%}
+    {%- set keys = config.get('recompute_keys') -%}
+    {%- if keys is not mapping
+        or keys.get('relation') is not string
+        or keys.get('column') is not string -%}
+        {{ exceptions.raise_compiler_error(
+            "recompute_keys must be {relation: <model>, column: <key column>}, got: " ~ keys
+        ) }}
+    {%- endif -%}
+    {{ return(keys) }}
 {%- endmacro %}

@@ -15,7 +15,7 @@ _GRAIN_TESTS = ("unique", "unique_combination_of_columns")
 
 def _mart_models() -> list[dict[str, Any]]:
     models: list[dict[str, Any]] = []
-    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
+    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml")):
         models.extend(yaml.safe_load(path.read_text()).get("models", []))
     return models
 

@@ -53,8 +53,8 @@ def documented_columns(model: str) -> list[str]:
 
 @functools.cache
 def mart_models() -> tuple[dict[str, Any], ...]:
-    """The models of the marts' yml files (marts, dimensions and facts)."""
+    """The models of the marts' yml files (one per model: core/, reports/, quality/)."""
     models: list[dict[str, Any]] = []
-    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
+    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml")):
         models.extend(yaml.safe_load(path.read_text()).get("models", []))
     return tuple(models)

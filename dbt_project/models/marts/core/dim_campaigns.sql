@@ -1,6 +1,6 @@
 {#
     Campaigns, current values: int_campaigns_current decides them and its columns are the ones
-    published (documented in _marts__dimensions_and_facts.yml).
+    published (documented in dim_campaigns.yml).
 #}
 with
 

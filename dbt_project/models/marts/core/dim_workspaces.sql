@@ -1,6 +1,6 @@
 {#
     Workspaces, current values: int_workspaces_current decides them and its columns are the
-    ones published (documented in _marts__dimensions_and_facts.yml).
+    ones published (documented in dim_workspaces.yml).
 #}
 with
 

@@ -1,8 +1,0 @@
-{#
-    One row per campaign and month in the workspace's time zone with any activity: the
-    summary's message-grain counts, each dated by its own event (see
-    int_campaign_metrics_by_day). Summed over all periods they equal the summary.
-#}
-{{ campaign_metrics_per_period(
-    'month_start_date', 'cast(' ~ dbt.date_trunc('month', 'event_date') ~ ' as date)'
-) }}
