@@ -7,13 +7,17 @@ line: stamped with the time it arrived, its terminal escapes removed, and Dagste
 local-time stamp dropped so that a line has one time, in UTC.
 
 The thread keeps draining the pipe whatever happens to a line: a writer blocked on a full
-pipe would hang the run.
+pipe would hang the run. It does not wait for the pipe to close when the run is over: a child
+that outlives the run (Dagster's log-capture helpers live until this process exits) holds its
+write end, so the pipe may never close. Once the descriptors are back, the thread copies what
+is still in the pipe and stops at the first quiet moment.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import select
 import sys
 import threading
 from collections.abc import Iterator
@@ -26,8 +30,10 @@ from orchestration.cli.display import strip_ansi
 
 # `2025-03-01 12:00:00 +0000 - ` that Dagster's console logger puts first.
 _DAGSTER_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? [+-]\d{4} - ")
-# A closing thread must not keep the command from exiting when a stray child holds the pipe.
+# A closing thread must not keep the command from exiting, whatever holds the pipe.
 _JOIN_SECONDS = 10.0
+# Once the run is over, this long without output means everything it wrote has been copied.
+_QUIET_SECONDS = 0.2
 _CHUNK = 65536
 
 
@@ -56,10 +62,17 @@ def _write(handle: BinaryIO, lines: list[bytes]) -> None:
         return
 
 
-def _copy(read_end: int, handle: BinaryIO) -> None:
+def _copy(read_end: int, handle: BinaryIO, over: threading.Event) -> None:
+    """Copy the pipe to the log, line by line, until it closes, or until the run is `over`
+    and nothing more arrives for `_QUIET_SECONDS`."""
     pending = b""
     with os.fdopen(read_end, "rb", buffering=0) as pipe:
         while True:
+            readable, _, _ = select.select([pipe], [], [], _QUIET_SECONDS)
+            if not readable:
+                if over.is_set():
+                    break
+                continue
             try:
                 chunk = pipe.read(_CHUNK)
             except OSError:
@@ -81,7 +94,10 @@ def output_to_log(log_file: Path) -> Iterator[None]:
     sys.stderr.flush()
     handle = log_file.open("ab")
     read_end, write_end = os.pipe()
-    copier = threading.Thread(target=_copy, args=(read_end, handle), name="run-log", daemon=True)
+    over = threading.Event()
+    copier = threading.Thread(
+        target=_copy, args=(read_end, handle, over), name="run-log", daemon=True
+    )
     copier.start()
     saved = os.dup(1), os.dup(2)
     os.dup2(write_end, 1)
@@ -92,11 +108,13 @@ def output_to_log(log_file: Path) -> Iterator[None]:
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        # Once both descriptors are back, the pipe's last writer is gone: the copier ends.
+        # Once both descriptors are back, this process writes no more to the pipe: the
+        # copier ends when it closes or falls quiet.
         os.dup2(saved[0], 1)
         os.dup2(saved[1], 2)
         os.close(saved[0])
         os.close(saved[1])
+        over.set()
         copier.join(_JOIN_SECONDS)
         if not copier.is_alive():
             handle.close()

@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -184,6 +185,26 @@ def test_everything_written_during_a_run_lands_stamped_in_the_log(tmp_path: Path
         datetime.strptime(line.split(" ", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ")
     os.write(1, b"the terminal is back\n")  # fd 1 restored: the log no longer takes it
     assert "the terminal is back" not in log.read_text()
+
+
+def test_a_child_that_outlives_the_run_neither_holds_up_the_log_nor_loses_a_line(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "logs" / "run.log"
+    # A child that inherits the descriptors and lives on, as Dagster's log-capture helpers do:
+    # the pipe never closes while it lives.
+    lingering: subprocess.Popen[bytes] | None = None
+    try:
+        started = time.monotonic()
+        with output_to_log(log):
+            lingering = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+            os.write(1, b"the last line\n")
+        assert time.monotonic() - started < 5
+    finally:
+        if lingering is not None:
+            lingering.kill()
+            lingering.wait()
+    assert [line.split(" ", 1)[1] for line in log.read_text().splitlines()] == ["the last line"]
 
 
 def test_the_status_line_never_wraps() -> None:
