@@ -10,11 +10,11 @@ project on every call.
 """
 
 import functools
+import importlib.metadata
 import json
-import logging
 import os
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from packaging import version
 from pydantic import Field
 
 from orchestration import paths
@@ -50,36 +51,43 @@ dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.D
 prepare_manifest_if_dev()
 
 
-class _NotAsChecksFilter(logging.Filter):
-    """Drops dagster-dbt's warning that a dbt test is logged as an observation, not a check:
-    the translator keeps the generic tests out of the checks on purpose, and the warning,
-    once per test and run, was nearly every Dagster line of a run's log."""
+class DbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource, without two things it does before every build that the
+    pipeline never uses: it runs `dbt --version` in a process of its own to learn the
+    version, and it loads dbt's adapter in this process (for column metadata and row counts,
+    which the pipeline reads itself). Together they cost about 5 s of every run. The version
+    is the installed dbt-core's, which is the dbt the launcher runs.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(_NOT_A_CHECK_WARNING)
+    Both override private members of dagster-dbt (0.29, pinned):
+    tests/unit/transform/test_dbt_cli.py fails if either comes back.
+    """
 
+    @functools.cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
 
-_NOT_A_CHECK_WARNING = "Logging an `AssetObservation` instead of an `AssetCheckResult`"
-
-
-def drop_not_a_check_warnings() -> None:
-    """Install the filter on dagster-dbt's module logger (`get_dagster_logger()`), where it
-    sees only that logger's records; once per process, by the dbt asset as it runs, so that
-    importing the definitions changes no logging."""
-    logger = logging.getLogger("dagster.builtin")
-    if not any(isinstance(f, _NotAsChecksFilter) for f in logger.filters):
-        logger.addFilter(_NotAsChecksFilter())
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
+        return None
 
 
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=paths.DBT_CHILD_EXECUTABLE)
+def dbt_resource() -> DbtCli:
+    return DbtCli(project_dir=dbt_project, dbt_executable=paths.DBT_CHILD_EXECUTABLE)
+
+
+def is_shown_as_check(test: Mapping[str, Any]) -> bool:
+    """Whether a dbt test (its manifest node) is an asset check: singular tests (`assert_*`)
+    and tests that only warn, which an operator reads. The generic key and not-null tests
+    run in every build and fail it, but are no check: as checks, or as the observations
+    dagster-dbt logs for a test that is no check, they would cost every run hundreds of
+    Dagster events (each one a write to the run's event log) for nothing to read."""
+    is_singular = not test.get("test_metadata")
+    warns_only = (test.get("config") or {}).get("severity", "error").lower() == "warn"
+    return is_singular or warns_only
 
 
 class CampaignDbtTranslator(DagsterDbtTranslator):
     """Groups dbt assets by their top folder (staging, intermediate, marts, seeds), and shows
-    as asset checks the dbt tests an operator reads: singular tests (`assert_*`) and tests
-    that only warn. The generic key and not-null tests still run in every build and fail it;
-    as checks they would cost every run hundreds of events for nothing to read."""
+    as asset checks the dbt tests `is_shown_as_check` names."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -94,10 +102,7 @@ class CampaignDbtTranslator(DagsterDbtTranslator):
         unique_id: str,
         project: DbtProject | None,
     ) -> dg.AssetCheckSpec | None:
-        test = manifest["nodes"].get(unique_id, {})
-        is_singular = not test.get("test_metadata")
-        warns_only = (test.get("config") or {}).get("severity", "error").lower() == "warn"
-        if not (is_singular or warns_only):
+        if not is_shown_as_check(manifest["nodes"].get(unique_id, {})):
             return None
         return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
@@ -171,7 +176,6 @@ def campaign_dbt_models(
 ) -> Iterator[Any]:
     """`dbt build` (seeds, models, data tests) as of the latest arrival date ingested,
     recomputing only the window of arrival dates this run changed (`window_start()`)."""
-    drop_not_a_check_warnings()
     # A run killed mid-swap may have set a partition aside: put it back before dbt reads them.
     restore_set_aside(warehouse.raw)
     as_of = run_as_of(context.run.tags, lambda: latest_arrival_date(warehouse.raw))
@@ -183,7 +187,8 @@ def campaign_dbt_models(
         + (f"recomputing arrival dates from {window}" if window else "rebuilding everything")
     )
     target = engine.dbt_target_dir(warehouse.warehouse)
-    # Unit tests check the SQL, not the data: CI runs them once (tests/dbt), not every run.
+    # Unit tests check the SQL, not the data: CI runs them once, on an empty build
+    # (tests/sql), not in every run.
     args = ["build", "--exclude-resource-type", "unit_test", *engine.dbt_target_args()]
     if config.full_refresh:
         args.append("--full-refresh")
@@ -209,7 +214,7 @@ def campaign_dbt_models(
 
 def with_invocation_environment(
     dbt: DbtCliResource, environment: Mapping[str, str], target: Path
-) -> DbtCliResource:
+) -> DbtCli:
     """`dbt`, whose next invocation gets `environment` in its own process alone.
 
     The variables travel in a file that the dbt launcher (`launcher.py`) reads and takes out
@@ -218,7 +223,7 @@ def with_invocation_environment(
     target.mkdir(parents=True, exist_ok=True)
     variables = target / "invocation_environment.json"
     variables.write_text(json.dumps(dict(environment), indent=2, sort_keys=True))
-    return DbtCliResource(
+    return DbtCli(
         project_dir=dbt_project,
         profiles_dir=dbt.profiles_dir,
         dbt_executable=dbt.dbt_executable,
@@ -228,13 +233,19 @@ def with_invocation_environment(
 
 def _build_events(invocation: DbtCliInvocation) -> Iterator[Any]:
     """What `invocation.stream()` yields (dagster-dbt's own conversion of each dbt event),
-    reading dbt's raw events on the way to tell the run's progress: node k of N."""
+    but nothing for a test that is no check (`is_shown_as_check`), reading dbt's raw events
+    on the way to tell the run's progress: node k of N."""
+    nodes = invocation.manifest["nodes"]
     for raw in invocation.stream_raw_events():
         node = None
         with suppress(Exception):
             node = progress.dbt_event(raw.raw_event)
         if node is not None:
             progress.emit(node)
+        node_info = (raw.raw_event.get("data") or {}).get("node_info") or {}
+        unique_id = str(node_info.get("unique_id") or "")
+        if unique_id.startswith("test.") and not is_shown_as_check(nodes.get(unique_id, {})):
+            continue
         yield from raw.to_default_asset_events(
             manifest=invocation.manifest,
             dagster_dbt_translator=invocation.dagster_dbt_translator,
