@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""Set up the project's virtual environment from the lock file, then run a task.
+"""Set up the project's virtual environment from the lock files, then run a task.
 
     python3 dev.py demo    # set up, then generate + run + publish a sample landing zone
-    python3 dev.py test    # set up (with the Spark extra), then lint and the whole pytest suite
+    python3 dev.py check   # the fast tier, before each commit: lint, unit and sql tests (~3 min)
+    python3 dev.py test    # everything CI runs: lint, then the unit, sql, e2e and spark tiers
 
-Needs only Python 3.11 (and Java 17 for the Spark tests). The environment lives in `.venv/`;
+Needs only Python 3.11 (and Java 17 for the Spark tier). The environment lives in `.venv/`;
 it is reinstalled when a lock file or `pyproject.toml` changed since the last setup. The demo
 installs `requirements.lock` only; the tests add `requirements-spark.lock`, the Spark engine's
-extra, so that they run the pipeline on Spark too.
+extra, and the clients of `requirements-clients.lock` that the e2e tier reads the published
+marts with, each in a folder of its own under `.venv/clients/`.
+
+The test tiers (folders of `tests/`):
+
+    unit   pure Python, seconds: no dbt build, no pipeline run
+    sql    the dbt project built empty: dbt parse --warn-error, the dbt unit tests, SQL tests
+    e2e    the real pipeline on small generated data, on a few shared built warehouses
+    spark  the same dbt project on Spark (pyspark in local mode)
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ import sys
 import tempfile
 import time
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -26,20 +37,23 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".installed-from"
 
+LOCKS = ("requirements.lock",)
+# Clients the e2e tier reads the published marts with, each in a virtual environment of its
+# own under CLIENTS, so that no test installs anything while it runs.
+CLIENTS_LOCK = "requirements-clients.lock"
+CLIENTS = VENV / "clients"
+TEST_LOCKS = (*LOCKS, "requirements-spark.lock", CLIENTS_LOCK)
+PIP_INSTALL = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+
+# The SQL the linter reads (from dbt_project/, where .sqlfluff and the dbt templater are).
+SQL_FOLDERS = ("models", "tests")
+# What `check` compares with to find the SQL files a change touched.
+MAIN_BRANCHES = ("origin/main", "main")
+
 
 def _run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
     subprocess.run([str(a) for a in args], cwd=cwd, check=True, env=env)
-
-
-def _timed(step: str, *args: str | Path, env: dict[str, str], cwd: Path = ROOT) -> None:
-    started = time.monotonic()
-    _run(*args, env=env, cwd=cwd)
-    print(f"{step}: {time.monotonic() - started:.0f} s", flush=True)
-
-
-LOCKS = ("requirements.lock",)
-SPARK_LOCKS = (*LOCKS, "requirements-spark.lock")
 
 
 def _fingerprint(locks: tuple[str, ...]) -> str:
@@ -59,58 +73,137 @@ def setup(locks: tuple[str, ...] = LOCKS) -> None:
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     installed = STAMP.read_text() if STAMP.exists() else ""
-    if installed in {_fingerprint(locks), _fingerprint(SPARK_LOCKS)}:
+    if installed in {_fingerprint(locks), _fingerprint(TEST_LOCKS)}:
         return
-    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run(*pip, *(arg for lock in locks for arg in ("-r", lock)))
-    _run(*pip, "--no-deps", "-e", ".")
+    packages = [lock for lock in locks if lock != CLIENTS_LOCK]
+    _run(BIN / "python", *PIP_INSTALL, *(arg for lock in packages for arg in ("-r", lock)))
+    _run(BIN / "python", *PIP_INSTALL, "--no-deps", "-e", ".")
+    if CLIENTS_LOCK in locks:
+        _install_clients()
     STAMP.write_text(_fingerprint(locks))
 
 
-def test(extra: list[str]) -> None:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    _run(BIN / "ruff", "check", ".", env=env)
-    _run(BIN / "ruff", "format", "--check", ".", env=env)
-    # The stages' import layering, declared in pyproject.toml's [tool.importlinter].
-    _timed("lint-imports", BIN / "lint-imports", "--no-cache", env=env)
-    # Both render the project with dbt, whose profile needs a warehouse path: a scratch file
-    # nothing is read from. dbt parse writes its manifest and logs there too, not over the
-    # pipeline's in dbt_project/target.
-    with tempfile.TemporaryDirectory(prefix="cw-sql-checks-") as scratch:
-        dbt_env = {**env, "CW_WAREHOUSE_DB": str(Path(scratch) / "lint.duckdb")}
-        project = ROOT / "dbt_project"
-        # from dbt_project/, where .sqlfluff (the house style) and the dbt templater find it
-        _timed(
-            "sqlfluff lint",
-            *(BIN / "sqlfluff", "lint", "models", "tests", "--processes", "1"),
-            env=dbt_env,
-            cwd=project,
+def _install_clients() -> None:
+    """Each pin of the clients' lock into a virtual environment of its own,
+    `.venv/clients/<name>`, whose Python a test starts to read the published marts."""
+    for line in (ROOT / "requirements-clients.lock").read_text().splitlines():
+        pin = line.split("#", 1)[0].strip()
+        if pin:
+            client = CLIENTS / pin.split("==", 1)[0]
+            venv.EnvBuilder(with_pip=True, clear=True).create(client)
+            _run(client / "bin" / "python", *PIP_INSTALL, pin)
+
+
+class Tiers:
+    """The wall time of each step of a task, printed together at its end."""
+
+    def __init__(self) -> None:
+        self.times: list[tuple[str, float]] = []
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.times.append((name, time.monotonic() - started))
+
+    def report(self) -> None:
+        width = max(len(name) for name, _ in self.times)
+        print("\ntime per tier:", flush=True)
+        for name, seconds in self.times:
+            print(f"  {name:<{width}}  {seconds:6.0f} s")
+        print(f"  {'total':<{width}}  {sum(s for _, s in self.times):6.0f} s", flush=True)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def _changed_sql() -> list[str]:
+    """The SQL files under `SQL_FOLDERS` that differ from main's (committed or not), relative
+    to dbt_project/; every one when there is no main to compare with."""
+    project = ROOT / "dbt_project"
+
+    def git(*args: str) -> str:
+        completed = subprocess.run(
+            ["git", *args], cwd=project, capture_output=True, text=True, check=False
         )
-        _timed(
-            "dbt parse",
-            *(BIN / "dbt", "parse", "--warn-error", "--project-dir", project),
-            *("--profiles-dir", project, "--target-path", Path(scratch) / "target"),
-            *("--log-path", Path(scratch) / "logs"),
-            env=dbt_env,
-        )
-    # loadfile keeps a module on one worker, so its module-scoped pipeline runs happen once;
-    # the slowest tests are listed so that CI shows where its time goes.
-    _run(
-        BIN / "python",
-        *("-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations", "15"),
-        *extra,
-        env=env,
+        return completed.stdout if completed.returncode == 0 else ""
+
+    base = next(
+        (found.strip() for ref in MAIN_BRANCHES if (found := git("merge-base", "HEAD", ref))),
+        "",
     )
+    if not base:
+        return list(SQL_FOLDERS)
+    changed = git("diff", "--name-only", "--relative", base, "--", *SQL_FOLDERS).split()
+    changed += git("ls-files", "--others", "--exclude-standard", "--", *SQL_FOLDERS).split()
+    return sorted({name for name in changed if name.endswith(".sql") and (project / name).exists()})
+
+
+def lint(tiers: Tiers, sql: list[str]) -> None:
+    """ruff, the import contracts, and sqlfluff on `sql` (files or folders of dbt_project/)."""
+    env = _environment()
+    with tiers.timed("lint: ruff, import contracts"):
+        _run(BIN / "ruff", "check", ".", env=env)
+        _run(BIN / "ruff", "format", "--check", ".", env=env)
+        # The stages' import layering, declared in pyproject.toml's [tool.importlinter].
+        _run(BIN / "lint-imports", "--no-cache", env=env)
+    if not sql:
+        print("sqlfluff: no SQL file changed since main", flush=True)
+        return
+    # sqlfluff renders the models with dbt, whose profile needs a warehouse path: a scratch
+    # file nothing is read from.
+    with tempfile.TemporaryDirectory(prefix="cw-sqlfluff-") as scratch, tiers.timed("lint: sql"):
+        _run(
+            *(BIN / "sqlfluff", "lint", *sql, "--processes", "2"),
+            env={**env, "CW_WAREHOUSE_DB": str(Path(scratch) / "lint.duckdb")},
+            cwd=ROOT / "dbt_project",
+        )
+
+
+def pytest(tiers: Tiers, name: str, folders: list[str], extra: list[str]) -> None:
+    # loadfile keeps a module on one worker, so its module-scoped fixtures are built once; the
+    # slowest tests are listed so that the output shows where the time goes.
+    with tiers.timed(name):
+        _run(
+            BIN / "python",
+            *("-m", "pytest", *folders, "-n", "2", "--dist", "loadfile", "--durations", "10"),
+            *extra,
+            env=_environment(),
+        )
+
+
+def check(extra: list[str]) -> None:
+    """The fast tier: lint (SQL changed since main), then the unit and sql tests."""
+    tiers = Tiers()
+    try:
+        lint(tiers, _changed_sql())
+        pytest(tiers, "unit + sql", ["tests/unit", "tests/sql"], extra)
+    finally:
+        tiers.report()
+
+
+def test(extra: list[str]) -> None:
+    """Everything CI runs, tier by tier."""
+    tiers = Tiers()
+    try:
+        lint(tiers, list(SQL_FOLDERS))
+        for tier in ("unit", "sql", "e2e", "spark"):
+            pytest(tiers, tier, [f"tests/{tier}"], extra)
+    finally:
+        tiers.report()
 
 
 def demo(extra: list[str]) -> None:
     _run(BIN / "campaign-warehouse", "demo", *extra)
 
 
-TASKS = {"demo": demo, "test": test}
+TASKS = {"demo": demo, "check": check, "test": test}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(TASKS)}}} [args...]")
-    setup(SPARK_LOCKS if sys.argv[1] == "test" else LOCKS)
+    setup(LOCKS if sys.argv[1] == "demo" else TEST_LOCKS)
     TASKS[sys.argv[1]](sys.argv[2:])

@@ -1,19 +1,15 @@
-"""Fixtures shared by the test folders."""
+"""What every tier shares: the dbt manifest, prepared once, and the built warehouses."""
 
 from __future__ import annotations
 
-import fcntl
-import shutil
-from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from landing_simulator import generate_landing
 from orchestration.transform.manifest import prepare_manifest
-from tests.e2e.conftest import run_pipeline
-from tests.e2e.scenario import build_landing
+
+# The built warehouses (tests/warehouses.py) are fixtures of every tier that asks for them.
+pytest_plugins = ["tests.warehouses"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,73 +18,14 @@ def pytest_configure(config: pytest.Config) -> None:
     prepare_manifest()
 
 
-def shared_folder(
-    tmp_path_factory: pytest.TempPathFactory,
-    worker_id: str,
-    name: str,
-    build: Callable[[Path], None],
-) -> Path:
-    """A folder built once per test session by `build` and shared by the xdist workers (the
-    first to ask builds it while the others wait). Copy it before changing anything."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent
-    root = shared / name
-    with (shared / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / ".done").exists():
-            shutil.rmtree(root, ignore_errors=True)
-            root.mkdir(parents=True)
-            build(root)
-            (root / ".done").touch()
-    return root
+TIERS = ("unit", "sql", "e2e", "spark")
 
 
-# A generated month and a bit, so that reports arrive past the 30-day window; small, so that
-# a run stays cheap. Reruns of the generator give the same bytes.
-GENERATED_START = date(2025, 3, 1)
-GENERATED_DAYS = 36
-GENERATED_END = GENERATED_START + timedelta(days=GENERATED_DAYS - 1)
-
-
-def _generate(root: Path) -> None:
-    generate_landing(root / "landing", GENERATED_START, GENERATED_DAYS, sends_per_day=300, seed=11)
-
-
-def _backfill(root: Path) -> None:
-    outcome = run_pipeline(
-        root / "landing", root / "warehouse", str(GENERATED_START), str(GENERATED_END)
-    )
-    assert outcome.returncode == 0, outcome.output
-
-
-@pytest.fixture(scope="session")
-def generated_landing(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """`landing/` of the generated landing zone, arrival dates GENERATED_START..END."""
-    return shared_folder(tmp_path_factory, worker_id, "generated_landing", _generate) / "landing"
-
-
-@pytest.fixture(scope="session")
-def generated_backfill(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, generated_landing: Path
-) -> Path:
-    """`warehouse/` of one run over the whole generated landing zone."""
-
-    def build(root: Path) -> None:
-        shutil.copytree(generated_landing, root / "landing")
-        _backfill(root)
-
-    return shared_folder(tmp_path_factory, worker_id, "generated_backfill", build) / "warehouse"
-
-
-def _publish_scenario(root: Path) -> None:
-    build_landing(root / "landing")
-    outcome = run_pipeline(root / "landing", root / "warehouse", "2025-01-01", "2025-02-01")
-    assert outcome.returncode == 0, outcome.output
-
-
-@pytest.fixture(scope="session")
-def published_scenario(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The hand-built scenario (`scenario.py`) run over 2025-01-01..2025-02-01 and published:
-    `landing/` and `warehouse/` under the returned folder."""
-    return shared_folder(tmp_path_factory, worker_id, "published_scenario", _publish_scenario)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, the folder of tests/ it is in (`-m e2e`)."""
+    root = Path(__file__).parent
+    for item in items:
+        tier = item.path.relative_to(root).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: a test belongs in one of tests/{TIERS}")
+        item.add_marker(tier)

@@ -15,3 +15,9 @@ PERIOD_COUNTS: tuple[str, ...] = (
     "conversions",
     "segments_sent",
 )
+
+# The glossary's rates over those counts (metrics contract, docs block `metric_glossary`): the
+# semantic layer's ratio metrics must divide the same numerator by the same base.
+GLOSSARY_RATES: frozenset[str] = frozenset(
+    {"delivery_rate", "open_rate", "click_through_rate", "conversion_rate", "response_rate"}
+)

@@ -80,6 +80,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+# The scenario's arrival dates, and the as-of of a run through the last of them.
+FIRST_DAY, LAST_DAY, AS_OF = "2025-01-01", "2025-02-01", "2025-02-02"
 CAMPAIGN_NAME = 'Robert\'); drop table sends;-- "summer" 🎉, 50% off'
 # The WhatsApp marketing campaigns of workspace w1 (retail) whose templates are compared.
 TEMPLATE_CAMPAIGNS = (

@@ -15,11 +15,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 
-from tests.e2e.conftest import copy_published, file_digests, raw_rows, run_pipeline
-
-pytestmark = pytest.mark.slow
+from tests.e2e.pipeline import copy_published, file_digests, raw_rows, run_pipeline
 
 NEW_DAY = "2025-02-02"
 

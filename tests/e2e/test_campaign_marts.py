@@ -1,8 +1,9 @@
 """The whole pipeline on the hand-built scenario (`scenario.py`), with exact numbers.
 
-Runs, on one warehouse, as nightly operation would: A = arrival dates 01-01..01-29,
-B = 01-30 (m3 reaches exactly 30 days), C = 01-31..02-01 (m6's window has passed and its
-late report arrives), then C again. A second warehouse backfills 01-01..02-01 in one run.
+Runs, on one warehouse, as nightly operation would (one process, as a scheduler starts them):
+A = arrival dates 01-01..01-29, B = 01-30 (m3 reaches exactly 30 days), C = 01-31..02-01
+(m6's window has passed and its late report arrives), then C again. The backfill they must
+agree with is the shared one of 01-01..02-01 in one run (`published_scenario`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.e2e.conftest import Snapshot, rows_by, run_pipeline, snapshot
+from tests.e2e.pipeline import Snapshot, rows_by, run_arguments, run_many, snapshot
 from tests.e2e.scenario import CAMPAIGN_NAME, HANDLES, build_landing
-
-pytestmark = pytest.mark.slow
 
 
 @dataclass(frozen=True)
@@ -36,50 +35,39 @@ class Runs:
     branches_c: dict[Any, dict[str, Any]]
 
 
-def _ok(landing: Path, warehouse: Path, start: str, end: str) -> None:
-    outcome = run_pipeline(landing, warehouse, start, end)
-    assert outcome.returncode == 0, outcome.output
-
-
-def _summary(warehouse: Path) -> dict[Any, dict[str, Any]]:
-    return rows_by(warehouse, "mart_campaign_summary", "campaign_id")
+def _summary(published: Path) -> dict[Any, dict[str, Any]]:
+    return rows_by(published, "mart_campaign_summary", "campaign_id")
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+def runs(tmp_path_factory: pytest.TempPathFactory, published_scenario: Path) -> Runs:
     root = tmp_path_factory.mktemp("scenario")
     landing = build_landing(root / "landing")
     warehouse = root / "warehouse"
-
-    _ok(landing, warehouse, "2025-01-01", "2025-01-29")
-    after_a, summary_a = snapshot(warehouse), _summary(warehouse)
-    _ok(landing, warehouse, "2025-01-30", "2025-01-30")
-    after_b, summary_b = snapshot(warehouse), _summary(warehouse)
-    _ok(landing, warehouse, "2025-01-31", "2025-02-01")
-    after_c = snapshot(warehouse)
-    summary_c = _summary(warehouse)
-    funnel_c = rows_by(warehouse, "mart_campaign_step_funnel", "campaign_id", "step_id")
-    branches_c = rows_by(
-        warehouse, "mart_campaign_branches", "campaign_id", "step_id", "branch_label"
+    nights = {"a": ("2025-01-01", "2025-01-29"), "b": ("2025-01-30", "2025-01-30")}
+    nights |= {"c": ("2025-01-31", "2025-02-01"), "c_again": ("2025-01-31", "2025-02-01")}
+    kept = {name: root / f"after_{name}.duckdb" for name in nights}
+    outcomes = run_many(
+        [run_arguments(landing, warehouse, start, end) for start, end in nights.values()],
+        keep_published=list(kept.values()),
     )
-    _ok(landing, warehouse, "2025-01-31", "2025-02-01")
-    after_c_again = snapshot(warehouse)
+    assert [o.returncode for o in outcomes] == [0] * len(nights), [o.output for o in outcomes]
 
-    backfill_warehouse = root / "backfill"
-    _ok(landing, backfill_warehouse, "2025-01-01", "2025-02-01")
     return Runs(
         landing=landing,
         warehouse=warehouse,
-        after_a=after_a,
-        after_b=after_b,
-        after_c=after_c,
-        after_c_again=after_c_again,
-        backfill=snapshot(backfill_warehouse),
-        summary_a=summary_a,
-        summary_b=summary_b,
-        summary_c=summary_c,
-        funnel_c=funnel_c,
-        branches_c=branches_c,
+        after_a=snapshot(kept["a"]),
+        after_b=snapshot(kept["b"]),
+        after_c=snapshot(kept["c"]),
+        after_c_again=snapshot(kept["c_again"]),
+        backfill=snapshot(published_scenario / "warehouse"),
+        summary_a=_summary(kept["a"]),
+        summary_b=_summary(kept["b"]),
+        summary_c=_summary(kept["c"]),
+        funnel_c=rows_by(kept["c"], "mart_campaign_step_funnel", "campaign_id", "step_id"),
+        branches_c=rows_by(
+            kept["c"], "mart_campaign_branches", "campaign_id", "step_id", "branch_label"
+        ),
     )
 
 

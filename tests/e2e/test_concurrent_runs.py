@@ -12,9 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.conftest import (
+from tests.e2e.pipeline import (
     child_processes,
     clean_environment,
     copy_published,
@@ -27,8 +25,6 @@ from tests.e2e.conftest import (
     run_pipeline,
     snapshot,
 )
-
-pytestmark = pytest.mark.slow
 
 
 def test_a_mistyped_landing_folder_fails_in_one_line_and_wipes_nothing(

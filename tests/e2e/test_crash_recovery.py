@@ -17,7 +17,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.e2e.conftest import (
+from tests.e2e.pipeline import (
     child_processes,
     clean_environment,
     copy_published,
@@ -28,8 +28,6 @@ from tests.e2e.conftest import (
     run_pipeline,
     snapshot,
 )
-
-pytestmark = pytest.mark.slow
 
 DAY = "2025-02-01"
 

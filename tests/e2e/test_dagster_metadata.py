@@ -7,12 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from contract.sources import quote_ident
 from orchestration.shared.engine import ENGINES
-
-pytestmark = pytest.mark.slow
 
 
 def _instance(warehouse: Path) -> dg.DagsterInstance:

@@ -17,8 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import GENERATED_END, GENERATED_START
-from tests.e2e.conftest import (
+from tests.e2e.pipeline import (
     copy_published,
     parquet_digests,
     raw_rows,
@@ -27,8 +26,7 @@ from tests.e2e.conftest import (
     run_pipeline,
     snapshot,
 )
-
-pytestmark = pytest.mark.slow
+from tests.warehouses import GENERATED_END, GENERATED_START
 
 NIGHTS = 10
 FIRST_NIGHT = GENERATED_END - timedelta(days=NIGHTS - 1)

@@ -23,8 +23,6 @@ import pytest
 from tests.e2e.scenario import CAMPAIGN_NAME, HANDLES
 from tests.period_metrics import PERIOD_COUNTS
 
-pytestmark = pytest.mark.slow
-
 Row = dict[str, Any]
 
 

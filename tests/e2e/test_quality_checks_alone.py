@@ -12,8 +12,6 @@ from orchestration import paths
 from orchestration.definitions import defs
 from orchestration.quality.checks import mart_checks, quality_checks_job
 
-pytestmark = pytest.mark.slow
-
 
 def _execute(
     job_name: str, extra_jobs: list[dg.UnresolvedAssetJobDefinition], warehouse: Path

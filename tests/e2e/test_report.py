@@ -19,9 +19,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from orchestration.cli.report import figures, load_report_data
-from tests.e2e.conftest import clean_environment
-
-pytestmark = pytest.mark.slow
+from tests.e2e.pipeline import clean_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 ALL_CHARTS = ["funnel", "daily", "failures", "channels", "senders"]

@@ -14,9 +14,7 @@ import pytest
 
 from contract.sources import SOURCES
 from landing_simulator import generate_landing
-from tests.e2e.conftest import RunOutcome, run_arguments, run_many, run_pipeline
-
-pytestmark = pytest.mark.slow
+from tests.e2e.pipeline import RunOutcome, run_arguments, run_many, run_pipeline
 
 START, END = "2025-03-01", "2025-03-02"
 _STEP = re.compile(r"^\d\d:\d\d:\d\d (ingest|dbt|checks|published)\b")

@@ -24,22 +24,10 @@ import duckdb
 import pytest
 
 from orchestration import paths
-from tests.dbt.support import SCENARIO_AS_OF
-from tests.period_metrics import PERIOD_COUNTS
-
-pytestmark = pytest.mark.slow
+from tests.e2e.scenario import AS_OF as SCENARIO_AS_OF
+from tests.period_metrics import GLOSSARY_RATES, PERIOD_COUNTS
 
 MF = str(Path(sys.executable).parent / "mf")
-
-# The glossary's rates over the message-grain counts (metrics contract, docs block
-# `metric_glossary`): the ratio metrics must divide the same numerator by the same base.
-GLOSSARY_RATES = {
-    "delivery_rate",
-    "open_rate",
-    "click_through_rate",
-    "conversion_rate",
-    "response_rate",
-}
 
 
 @dataclass(frozen=True)
@@ -297,25 +285,3 @@ def test_every_rate_per_campaign_over_all_time_equals_the_summary(
     )
     assert len(mart) >= 3
     assert_same(queried, mart, {"campaign": "campaign_id"}, [*PERIOD_COUNTS, *rates])
-
-
-@pytest.mark.spark
-def test_the_definitions_parse_on_the_spark_target(semantic: Semantic, tmp_path: Path) -> None:
-    # The semantic layer is queried on DuckDB only, but the spine is a model of the project
-    # and the definitions must not break the Spark target's parse.
-    pytest.importorskip("dbt.adapters.spark")
-    pytest.importorskip("pyspark")
-    completed = subprocess.run(
-        [
-            paths.DBT_EXECUTABLE,
-            *("parse", "--target", "spark", "--project-dir", str(semantic.project)),
-            *("--target-path", str(tmp_path / "target")),
-        ],
-        env=semantic.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    manifest = json.loads((tmp_path / "target" / "semantic_manifest.json").read_text())
-    assert {m["name"] for m in manifest["metrics"]} == {*PERIOD_COUNTS, *GLOSSARY_RATES}

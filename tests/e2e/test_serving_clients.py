@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import textwrap
-import venv
 from pathlib import Path
 
 import duckdb
 import pytest
 
-pytestmark = pytest.mark.slow
+from orchestration import paths
 
-# The oldest client the README promises, and the oldest that BI tools and drivers still ship.
-OLDEST_CLIENT = "duckdb==1.1.3"
+# The oldest client the docs promise, and the oldest that BI tools and drivers still ship:
+# pinned in requirements-clients.lock, which `python3 dev.py test` installs in a virtual
+# environment of its own.
+CLIENTS_LOCK = paths.PROJECT_ROOT / "requirements-clients.lock"
+CLIENT_PYTHON = Path(sys.prefix) / "clients" / "duckdb" / "bin" / "python"
 
 # Run by the old client: each mart's row count, and the comments it sees.
 READ_EVERY_MART = textwrap.dedent(
@@ -44,17 +47,22 @@ READ_EVERY_MART = textwrap.dedent(
 )
 
 
+def _pinned_version() -> str:
+    pins = [
+        line.split("==", 1)[1].strip()
+        for line in CLIENTS_LOCK.read_text().splitlines()
+        if line.startswith("duckdb==")
+    ]
+    assert len(pins) == 1, pins
+    return pins[0]
+
+
 @pytest.fixture(scope="module")
-def oldest_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Python environment of its own with the oldest supported DuckDB client."""
-    folder = tmp_path_factory.mktemp("oldest_client")
-    venv.EnvBuilder(with_pip=True).create(folder)
-    python = folder / "bin" / "python"
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", OLDEST_CLIENT],
-        check=True,
-    )
-    return python
+def oldest_client() -> Path:
+    """The Python of the oldest supported DuckDB client's own environment."""
+    if not CLIENT_PYTHON.exists():
+        pytest.fail(f"{CLIENT_PYTHON} is missing: `python3 dev.py test` installs it")
+    return CLIENT_PYTHON
 
 
 def _published(published_scenario: Path) -> Path:
@@ -86,7 +94,7 @@ def test_the_oldest_supported_client_reads_every_mart(
     )
 
     seen = json.loads(result.stdout)
-    assert seen["version"] == OLDEST_CLIENT.split("==")[1]
+    assert seen["version"] == _pinned_version()
     assert seen["rows"] == expected
     assert commented == (seen["commented_columns"],)
 

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from landing_simulator import generate_landing
-from tests.e2e.conftest import raw_rows, run_pipeline, snapshot
-
-pytestmark = pytest.mark.slow
+from tests.e2e.pipeline import raw_rows, run_pipeline, snapshot
 
 START, END = "2025-03-01", "2025-03-02"
 

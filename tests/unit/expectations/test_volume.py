@@ -9,7 +9,7 @@ import pytest
 
 from expectations import volume
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 FIRST = date(2025, 3, 1)
 

@@ -8,7 +8,7 @@ import pytest
 from expectations import quarantine
 from expectations.runner import SuiteOutcome, run_suite
 from expectations.thresholds import MAX_QUARANTINE_SHARE
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 TABLE = "raw.landed_files"
 DAY_1, DAY_2, DAY_3 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3)

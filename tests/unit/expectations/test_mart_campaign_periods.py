@@ -10,13 +10,13 @@ from expectations.dbt_vars import campaign_period_metrics, dbt_var
 from expectations.guards import Guard, build_suite, frame_sql
 from expectations.mart_campaign_daily import SHARED_COUNTS
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import (
+from tests.period_metrics import PERIOD_COUNTS
+from tests.unit.expectations.support import (
     assert_fails_only,
     assert_passes,
     create_table,
     documented_columns,
 )
-from tests.period_metrics import PERIOD_COUNTS
 
 DAILY = "marts.mart_campaign_daily"
 SUMMARY = "marts.mart_campaign_summary"

@@ -9,7 +9,7 @@ from expectations import mart_channel_daily
 from expectations.guards import build_suite, frame_sql
 from expectations.mart_channel_daily import COUNT_COLUMNS
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 CAMPAIGN_DAILY = "marts.mart_campaign_daily"
 CHANNEL_DAILY = "marts.mart_channel_daily"

@@ -10,7 +10,7 @@ import pytest
 from expectations.guards import Guard, agreement_columns, build_suite, frame_sql, violation_column
 from expectations.registry import GUARDS
 from expectations.rules import Agreement
-from tests.expectations.support import mart_models
+from tests.unit.expectations.support import mart_models
 
 # Guards over assets whose yml declares no data types (no enforced contract).
 _UNTYPED = {"fct_messages"}

@@ -10,7 +10,7 @@ from expectations import fct_messages
 from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
 from orchestration import paths
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 FACTS = "marts.fct_messages"
 SUMMARY = "marts.mart_campaign_summary"

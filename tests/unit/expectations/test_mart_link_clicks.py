@@ -6,7 +6,7 @@ import pytest
 from expectations import mart_link_clicks
 from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 LINKS = "marts.mart_link_clicks"
 SUMMARY = "marts.mart_campaign_summary"

@@ -1,16 +1,11 @@
-"""The campaign-warehouse command: argument errors, and the docs site of a warehouse."""
+"""The campaign-warehouse command: argument errors, refusals, and its arguments."""
 
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
-
-from contract.sources import SOURCES
-from orchestration.ingest.partition import ingest_partition
-from orchestration.shared.duckdb_settings import DuckDBSettings
 
 
 def _cli(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
@@ -160,20 +155,6 @@ def test_docs_of_an_empty_warehouse_asks_for_a_run_first(tmp_path: Path) -> None
     result = _cli("docs", "--warehouse", str(tmp_path))
     assert result.returncode == 2
     assert "run the pipeline first" in result.stderr
-
-
-@pytest.mark.slow
-def test_docs_generates_a_static_site_with_the_marts(tmp_path: Path) -> None:
-    settings = DuckDBSettings("1GB", 1, tmp_path / "tmp")
-    for source in SOURCES.values():  # an empty day of every source
-        ingest_partition(source, tmp_path / "landing", date(2025, 1, 1), tmp_path / "raw", settings)
-
-    result = _cli("docs", "--warehouse", str(tmp_path))
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = (tmp_path / "docs" / "static_index.html").read_text()
-    assert "mart_campaign_summary" in site
-    assert "as of 2025-01-02" in result.stdout
 
 
 def test_report_parses_its_campaign_and_output() -> None:

@@ -6,7 +6,7 @@ import pytest
 from expectations import mart_campaign_summary
 from expectations.guards import build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import assert_fails_only, assert_passes, create_table
+from tests.unit.expectations.support import assert_fails_only, assert_passes, create_table
 
 TABLE = "marts.mart_campaign_summary"
 

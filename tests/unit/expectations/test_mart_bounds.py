@@ -14,7 +14,7 @@ from expectations import (
 )
 from expectations.guards import Guard, build_suite, frame_sql
 from expectations.runner import SuiteOutcome, run_suite
-from tests.expectations.support import (
+from tests.unit.expectations.support import (
     assert_fails_only,
     assert_passes,
     create_table,

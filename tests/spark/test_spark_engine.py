@@ -1,10 +1,12 @@
 """The same pipeline on Spark publishes the same marts as on DuckDB, row for row.
 
-Both engines run the generated landing zone (`tests/conftest.py`: late reports past the
-30-day window, duplicates across days, out-of-order arrivals, dimensions changing mid-range)
-the way a warehouse lives: a backfill of every day but the last, then the last day as a
-nightly run, which recomputes only what that day touched. Spark runs as pyspark in local
-mode (dbt-spark's `session` method), reading the raw layer's Parquet files in place.
+Spark runs the generated landing zone (`tests/warehouses.py`: late reports past the 30-day
+window, duplicates across days, out-of-order arrivals, dimensions changing mid-range) the way
+a warehouse lives: a backfill of every day but the last, then the last day as a nightly run,
+which recomputes only what that day touched. Spark runs as pyspark in local mode (dbt-spark's
+`session` method), reading the raw layer's Parquet files in place. DuckDB's marts are those of
+the shared backfill of every day (`generated_backfill`), which the e2e tier proves equal to
+DuckDB's own backfill and nights.
 
 Values compare exactly, except floats (within 1e-9: the engines sum in different orders) and
 timestamps (as UTC instants). Each engine's own column types may differ (Spark's INT for a
@@ -22,10 +24,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import GENERATED_END, GENERATED_START
-from tests.e2e.conftest import published_tables, run_arguments, run_many, run_pipeline
-
-pytestmark = [pytest.mark.slow, pytest.mark.spark]
+from tests.e2e.pipeline import published_tables, run_arguments, run_many, run_pipeline
+from tests.warehouses import GENERATED_END, GENERATED_START
 
 MARTS = (
     "mart_campaign_branches",
@@ -47,15 +47,12 @@ MARTS = (
 FLOAT_TOLERANCE = 1e-9
 
 
-def _backfill_then_night(landing: Path, warehouse: Path, engine: str) -> None:
+def _backfill_then_night(landing: Path, warehouse: Path) -> None:
     last_backfilled = GENERATED_END - timedelta(days=1)
+    on_spark = ("--engine", "spark")
     runs = [
-        run_arguments(
-            landing, warehouse, str(GENERATED_START), str(last_backfilled), "--engine", engine
-        ),
-        run_arguments(
-            landing, warehouse, str(GENERATED_END), str(GENERATED_END), "--engine", engine
-        ),
+        run_arguments(landing, warehouse, str(GENERATED_START), str(last_backfilled), *on_spark),
+        run_arguments(landing, warehouse, str(GENERATED_END), str(GENERATED_END), *on_spark),
     ]
     outcomes = run_many(runs)
     assert [o.returncode for o in outcomes] == [0, 0], [o.output[-3000:] for o in outcomes]
@@ -66,19 +63,17 @@ Published = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
 @pytest.fixture(scope="module")
 def published(
-    generated_landing: Path, tmp_path_factory: pytest.TempPathFactory
+    generated_landing: Path, generated_backfill: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Published]:
-    """{run: {mart: (columns, rows)}} of the marts published by a backfill and a night on
-    each engine (`duckdb`, `spark`), and then by a full refresh of the night on Spark
+    """{run: {mart: (columns, rows)}} of the marts published by DuckDB (`duckdb`), by a
+    backfill and a night on Spark (`spark`), and then by a full refresh of the night on Spark
     (`spark_full_refresh`, in the same warehouse: Spark's metastore records its tables'
     absolute paths, so a copy of the warehouse would still write to the original's)."""
-    root = tmp_path_factory.mktemp("engines")
-    marts: dict[str, Published] = {}
-    for engine in ("duckdb", "spark"):
-        landing, warehouse = root / engine / "landing", root / engine / "warehouse"
-        shutil.copytree(generated_landing, landing)
-        _backfill_then_night(landing, warehouse, engine)
-        marts[engine] = _published(warehouse)
+    root = tmp_path_factory.mktemp("spark")
+    landing, warehouse = root / "landing", root / "warehouse"
+    shutil.copytree(generated_landing, landing)
+    _backfill_then_night(landing, warehouse)
+    marts = {"duckdb": _published(generated_backfill), "spark": _published(warehouse)}
     day = str(GENERATED_END)
     outcome = run_pipeline(landing, warehouse, day, day, "--engine", "spark", "--full-refresh")
     assert outcome.returncode == 0, outcome.output[-3000:]

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,8 +86,14 @@ def copy_published(published: Path, target: Path) -> tuple[Path, Path]:
     return landing, warehouse
 
 
+def serving_file(published: Path) -> Path:
+    """The published marts' database: `published` itself when it is one (a copy kept by
+    `run_many`), else the `serving.duckdb` of the warehouse folder `published`."""
+    return published if published.suffix == ".duckdb" else published / "serving.duckdb"
+
+
 def published_tables(warehouse: Path) -> list[str]:
-    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as conn:
+    with duckdb.connect(str(serving_file(warehouse)), read_only=True) as conn:
         rows = conn.execute(
             "select table_name from information_schema.tables "
             "where table_schema = 'marts' order by table_name"
@@ -98,7 +104,7 @@ def published_tables(warehouse: Path) -> list[str]:
 def snapshot(warehouse: Path) -> Snapshot:
     """Every published mart's rows, in a stable order."""
     tables = published_tables(warehouse)
-    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as conn:
+    with duckdb.connect(str(serving_file(warehouse)), read_only=True) as conn:
         return {
             table: conn.execute(f'select * from marts."{table}" order by all').fetchall()
             for table in tables
@@ -107,7 +113,7 @@ def snapshot(warehouse: Path) -> Snapshot:
 
 def rows_by(warehouse: Path, table: str, *keys: str) -> dict[Any, dict[str, Any]]:
     """A published mart as {key: {column: value}}."""
-    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as conn:
+    with duckdb.connect(str(serving_file(warehouse)), read_only=True) as conn:
         frame = conn.execute(f'select * from marts."{table}"').df()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return {(r[keys[0]] if len(keys) == 1 else tuple(r[k] for k in keys)): r for r in records}
@@ -139,11 +145,11 @@ def raw_rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 # The terminal of each run is caught at the file-descriptor level, as a terminal would be, and
 # the process's environment is compared before and after each command.
 _DRIVER = """
-import json, os, sys, tempfile
+import json, os, shutil, sys, tempfile
 from orchestration.cli.main import main
 
 outcomes = []
-for argv in json.loads(sys.argv[1]):
+for argv, keep in json.loads(sys.argv[1]):
     before = dict(os.environ)
     with tempfile.TemporaryFile() as terminal:
         sys.stdout.flush(); sys.stderr.flush()
@@ -158,15 +164,28 @@ for argv in json.loads(sys.argv[1]):
         terminal.seek(0)
         output = terminal.read().decode()
     changed = sorted(k for k in {*before, *os.environ} if before.get(k) != os.environ.get(k))
+    if keep:
+        warehouse = argv[argv.index("--warehouse") + 1]
+        shutil.copyfile(os.path.realpath(os.path.join(warehouse, "serving.duckdb")), keep)
     outcomes.append([code, output, changed])
 print(json.dumps(outcomes))
 """
 
 
-def run_many(runs: list[list[str]], env: Mapping[str, str] | None = None) -> list[RunOutcome]:
-    """`campaign-warehouse` with each argument list of `runs`, in order, in one fresh process."""
+def run_many(
+    runs: list[list[str]],
+    env: Mapping[str, str] | None = None,
+    keep_published: Sequence[Path | None] = (),
+) -> list[RunOutcome]:
+    """`campaign-warehouse` with each argument list of `runs`, in order, in one fresh process.
+
+    After the k-th run, the published `serving.duckdb` is copied to `keep_published[k]` when
+    that is given: the marts as that run left them (`snapshot_of` reads them).
+    """
+    keep = [str(path) if path else None for path in keep_published]
+    keep += [None] * (len(runs) - len(keep))
     completed = subprocess.run(
-        [sys.executable, "-c", _DRIVER, json.dumps(runs)],
+        [sys.executable, "-c", _DRIVER, json.dumps(list(zip(runs, keep, strict=True)))],
         capture_output=True,
         text=True,
         env=clean_environment(**(env or {})),
