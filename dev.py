@@ -190,8 +190,13 @@ def test(extra: list[str]) -> None:
     tiers = Tiers()
     try:
         lint(tiers, list(SQL_FOLDERS))
-        for tier in ("unit", "sql", "e2e", "spark"):
-            pytest(tiers, tier, [f"tests/{tier}"], extra)
+        pytest(tiers, "unit", ["tests/unit"], extra)
+        pytest(tiers, "sql", ["tests/sql"], extra)
+        # One session for the two slow tiers: the Spark tier is one module, which keeps one
+        # worker busy while the other runs the e2e modules, and both read the same shared
+        # generated warehouse, built once; Spark, the longest module, is handed out first.
+        # pytest prints the time of each tier's tests at its end.
+        pytest(tiers, "e2e + spark", ["tests/spark", "tests/e2e"], extra)
     finally:
         tiers.report()
 

@@ -29,3 +29,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if tier not in TIERS:
             raise pytest.UsageError(f"{item.nodeid}: a test belongs in one of tests/{TIERS}")
         item.add_marker(tier)
+
+
+_TIME_IN_TIER: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Adds up the time of each tier's tests (setup, call and teardown; with xdist the
+    controller sees every worker's reports), for the summary below."""
+    tier = Path(report.fspath).parts[1] if report.fspath.startswith("tests/") else "other"
+    _TIME_IN_TIER[tier] = _TIME_IN_TIER.get(tier, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """When tiers run together in one session (dev.py test runs e2e and spark side by side on
+    the two workers), the wall time is shared: this prints what each tier's tests took."""
+    if _TIME_IN_TIER:
+        spent = ", ".join(f"{tier} {seconds:.0f} s" for tier, seconds in _TIME_IN_TIER.items())
+        terminalreporter.write_line(f"time in tests per tier (summed over workers): {spent}")
