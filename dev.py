@@ -163,13 +163,15 @@ def lint(tiers: Tiers, sql: list[str]) -> None:
         )
 
 
-def pytest(tiers: Tiers, name: str, folders: list[str], extra: list[str]) -> None:
-    # loadfile keeps a module on one worker, so its module-scoped fixtures are built once; the
+def pytest(tiers: Tiers, name: str, folders: list[str], extra: list[str], workers: int = 2) -> None:
+    # loadfile keeps a module on one worker, so its module-scoped fixtures are built once, and
+    # hands the modules out in the order tests/conftest.py sorts them (longest first); the
     # slowest tests are listed so that the output shows where the time goes.
     with tiers.timed(name):
         _run(
             BIN / "python",
-            *("-m", "pytest", *folders, "-n", "2", "--dist", "loadfile", "--durations", "10"),
+            *("-m", "pytest", *folders, "-n", str(workers), "--dist", "loadfile"),
+            *("--no-loadscope-reorder", "--durations", "10"),
             *extra,
             env=_environment(),
         )

@@ -21,14 +21,38 @@ def pytest_configure(config: pytest.Config) -> None:
 TIERS = ("unit", "sql", "e2e", "spark")
 
 
+# The modules whose runs take longest, longest first. They are handed to the xdist workers
+# first (dev.py runs pytest with --no-loadscope-reorder, which keeps this order), so that no
+# long chain of runs starts last and leaves the other workers idle at the end. A stale list
+# costs time, never a result.
+LONGEST_FIRST = (
+    "spark/test_spark_engine.py",
+    "e2e/test_incremental_paths.py",
+    "e2e/test_campaign_marts.py",
+    "e2e/test_crash_recovery.py",
+    "e2e/test_bad_input.py",
+    "e2e/test_rerun_and_refresh.py",
+    "e2e/test_spill.py",
+    "e2e/test_concurrent_runs.py",
+    "e2e/test_run_output.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each test is marked with its tier, the folder of tests/ it is in (`-m e2e`)."""
+    """Each test is marked with its tier, the folder of tests/ it is in (`-m e2e`), and the
+    longest modules come first."""
     root = Path(__file__).parent
     for item in items:
         tier = item.path.relative_to(root).parts[0]
         if tier not in TIERS:
             raise pytest.UsageError(f"{item.nodeid}: a test belongs in one of tests/{TIERS}")
         item.add_marker(tier)
+
+    def rank(item: pytest.Item) -> int:
+        module = item.path.relative_to(root).as_posix()
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 _TIME_IN_TIER: dict[str, float] = {}
