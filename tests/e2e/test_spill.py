@@ -2,8 +2,11 @@
 marts as a run with the default limit.
 
 128 MB is below what the models over ~80 k messages need at once, and above the buffers the
-readers allocate whole (a gzip CSV buffer is 30 MB). A thread watches the spill folder during
-the run: spilling is proven by DuckDB's spill files appearing there, not assumed.
+readers allocate whole (a gzip CSV buffer is 30 MB). dbt builds one model at a time there, so
+that the working set is one model's: with dbt's 4 threads, whichever models happened to run
+side by side shared the 128 MB, and now and then two large ones could not both spill in it.
+A thread watches the spill folder during the run: spilling is proven by DuckDB's spill files
+appearing there, not assumed.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ def test_a_run_that_outgrows_its_memory_limit_spills_and_publishes_the_same_mart
             env={
                 "CW_DUCKDB_MEMORY_LIMIT": "128MB",
                 "CW_DUCKDB_THREADS": "1",
+                "CW_DBT_THREADS": "1",
                 "CW_DUCKDB_TEMP_DIR": str(spill),
             },
         )
