@@ -32,6 +32,7 @@ LONGEST_FIRST = (
     "e2e/test_crash_recovery.py",
     "e2e/test_bad_input.py",
     "e2e/test_rerun_and_refresh.py",
+    "e2e/test_full_check.py",
     "e2e/test_spill.py",
     "e2e/test_concurrent_runs.py",
     "e2e/test_run_output.py",
