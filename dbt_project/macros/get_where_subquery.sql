@@ -12,54 +12,82 @@
       weekly full check, `full_check_job`): every row. So too for `unique_since_window_start`,
       which scopes itself: it probes all of history for the keys of the run's window.
 
-    Rows outside the run's scope were tested by the run that wrote them. A key test (`unique`,
-    `unique_combination_of_columns`) over the scope sees a duplicate within the rows written
-    and not one between a written row and an older one: `unique_since_window_start` holds
-    staging's keys against all of history, and the weekly full check holds the rest.
+    Rows outside the run's scope were tested by the run that wrote them. The key tests
+    (`unique`, `unique_combination_of_columns`) hold the keys of the rows written against
+    every row of the model (rows_sharing_a_written_key), so a key repeated between tonight's
+    rows and older ones still fails the night.
 #}
 {% macro get_where_subquery(relation) -%}
-    {%- set scoped = rows_written_by_this_run(relation) -%}
+    {%- set written = rows_written_predicate() -%}
     {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- set filtered -%}
-            (select * from {{ scoped }} where {{ where }}) dbt_subquery
-        {%- endset -%}
-        {%- do return(filtered) -%}
+    {%- set conditions = [] -%}
+    {%- if written %}{% do conditions.append('(' ~ written ~ ')') %}{% endif -%}
+    {%- if where %}{% do conditions.append('(' ~ where ~ ')') %}{% endif -%}
+    {%- if not conditions -%}
+        {%- do return(relation) -%}
     {%- endif -%}
-    {%- do return(scoped) -%}
+    {%- set filtered -%}
+        (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+    {%- endset -%}
+    {%- do return(filtered) -%}
 {%- endmacro %}
 
 {#
-    `relation` (a tested model), or a subquery of the rows of it this run wrote, as the
-    model's incremental config says (see get_where_subquery).
+    The condition that keeps the rows of the tested model this run wrote, as the model's
+    incremental config says (see get_where_subquery), or none when the test reads every row.
 #}
-{% macro rows_written_by_this_run(relation) -%}
+{% macro rows_written_predicate() -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
     {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
     {%- if tested is none
         or test_name == 'unique_since_window_start'
         or tested.config.materialized != 'incremental'
         or window_start_date() == '1900-01-01' -%}
-        {%- do return(relation) -%}
+        {%- do return(none) -%}
     {%- endif -%}
     {%- set keys = tested.config.get('recompute_keys') -%}
     {%- set window_column = tested.config.get('overwrite_window_column') -%}
+    {%- set in_window = window_column ~ ' >= ' ~ window_start() if window_column else none -%}
     {%- if keys -%}
         {%- set key_node = graph.nodes.get('model.' ~ project_name ~ '.' ~ keys.relation) -%}
         {%- set key_relation = api.Relation.create(
             database=key_node.database, schema=key_node.schema, identifier=key_node.alias
         ) -%}
-        {%- set scoped -%}
-            (select * from {{ relation }}
-             where {{ keys.column }} in (select {{ keys.column }} from {{ key_relation }})
-             {%- if window_column %} or {{ window_column }} >= {{ window_start() }}{% endif %}) rows_written
+        {%- set recomputed -%}
+            {{ keys.column }} in (select {{ keys.column }} from {{ key_relation }})
         {%- endset -%}
-    {%- elif window_column -%}
-        {%- set scoped -%}
-            (select * from {{ relation }} where {{ window_column }} >= {{ window_start() }}) rows_written
-        {%- endset -%}
-    {%- else -%}
-        {%- do return(relation) -%}
+        {%- do return(recomputed ~ (' or ' ~ in_window if in_window else '')) -%}
     {%- endif -%}
-    {%- do return(scoped) -%}
+    {%- do return(in_window) -%}
+{%- endmacro %}
+
+{#
+    What a key test groups: every row of the tested model (its `where` applied) whose key is
+    among `written_rows` (the test's `model` argument: the rows this run wrote); that argument
+    itself when the test reads every row. (Not named `model`, which would hide dbt's node of
+    the test.)
+    A duplicate needs one of its rows written by this run, or it was caught when written.
+#}
+{% macro rows_sharing_a_written_key(written_rows, key_columns) -%}
+    {%- if not rows_written_predicate() -%}
+        {%- do return(written_rows) -%}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node) -%}
+    {%- set whole = api.Relation.create(
+        database=tested.database, schema=tested.schema, identifier=tested.alias
+    ) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set sharing -%}
+        (select whole_rows.*
+         from {{ whole }} as whole_rows
+         inner join (select distinct {{ key_columns | join(', ') }} from {{ written_rows }}) written_keys
+             on
+             {%- for column in key_columns %}
+             {{ 'and ' if not loop.first }}{{ null_safe_equal('whole_rows.' ~ column, 'written_keys.' ~ column) }}
+             {%- endfor %}
+         {%- if where %}
+         where {{ where }}
+         {%- endif %}) rows_sharing_a_written_key
+    {%- endset -%}
+    {%- do return(sharing) -%}
 {%- endmacro %}
