@@ -1,12 +1,13 @@
 """The weekly full check: every dbt data test over every row of every model.
 
 A night's data tests read only the rows that night wrote (dbt_project/macros/
-get_where_subquery.sql), so they cost what the night touched. What they cannot see is a
-row that went wrong outside any night's scope: an old row changed behind the pipeline's back,
-or a key repeated between a row written tonight and one written a year ago. This job runs the
-same tests with no window, so each reads its whole model, as a first build or `--full-refresh`
-does. It is a Dagster job with its own weekly schedule, holds the warehouse pool like a build
-(it reads the working database, which a writer must not hold), and fails like any other run.
+get_where_subquery.sql), and its key tests the rows sharing their keys, so they cost what the
+night touched. What they cannot see is a row that went wrong outside any night's scope: an
+old row changed behind the pipeline's back, or a key repeated among old rows alone. This job
+runs the same tests with no window, so each reads its whole model, as a first build or
+`--full-refresh` does. It is a Dagster job with its own weekly schedule, holds the warehouse
+pool like a build (it reads the working database, which a writer must not hold), and fails
+like any other run.
 """
 
 from collections.abc import Mapping, Sequence
