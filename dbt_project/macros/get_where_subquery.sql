@@ -26,8 +26,11 @@
     {%- if not conditions -%}
         {%- do return(relation) -%}
     {%- endif -%}
+    {#- The alias is not decoration: without one, Spark reads `where (` as a table alias
+        with a column list. -#}
     {%- set filtered -%}
-        (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        (select * from {{ relation }} as rows_under_test
+         where {{ conditions | join(' and ') }}) dbt_subquery
     {%- endset -%}
     {%- do return(filtered) -%}
 {%- endmacro %}
