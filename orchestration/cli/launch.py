@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.instance.ref import InstanceRef
 
 from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared.event_log import kept_engine_overrides
 from orchestration.shared.failures import failed_steps
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -110,13 +112,16 @@ def resource_config(target: RunTarget) -> dict[str, Any]:
 
 def open_instance(home: Path) -> dg.DagsterInstance:
     """The Dagster instance whose records live in `home`, opened for that folder (not for
-    whatever `$DAGSTER_HOME` says); a home made here gets a `dagster.yaml` first."""
+    whatever `$DAGSTER_HOME` says); a home made here gets a `dagster.yaml` first. Its event log
+    keeps its SQLite engines open (`shared/event_log.py`) unless `dagster.yaml` chooses a
+    storage."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         # A home the command made itself: no telemetry from a batch job.
         config.write_text("telemetry:\n  enabled: false\n")
-    return dg.DagsterInstance.from_config(str(home))
+    ref = InstanceRef.from_dir(str(home), overrides=kept_engine_overrides(home))
+    return dg.DagsterInstance.from_ref(ref)
 
 
 def execute(start: date, end: date, options: RunOptions, target: RunTarget) -> RunSummary:
