@@ -9,8 +9,7 @@
     - Any other incremental model (its `overwrite_window_column`): the days of the run's
       window, from window_start() on.
     - A table, a view, or any build without a window (the first one, --full-refresh, and the
-      weekly full check, `full_check_job`): every row. So too for `unique_since_window_start`,
-      which scopes itself: it probes all of history for the keys of the run's window.
+      weekly full check, `full_check_job`): every row.
 
     Rows outside the run's scope were tested by the run that wrote them. The key tests
     (`unique`, `unique_combination_of_columns`) hold the keys of the rows written against
@@ -41,27 +40,22 @@
 #}
 {% macro rows_written_predicate() -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
-    {%- set test_name = (model.get('test_metadata') or {}).get('name') -%}
     {%- if tested is none
-        or test_name == 'unique_since_window_start'
         or tested.config.materialized != 'incremental'
         or window_start_date() == '1900-01-01' -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- set keys = tested.config.get('recompute_keys') -%}
-    {%- set window_column = tested.config.get('overwrite_window_column') -%}
-    {%- set in_window = window_column ~ ' >= ' ~ window_start() if window_column else none -%}
+    {%- set key_relation = none -%}
     {%- if keys -%}
         {%- set key_node = graph.nodes.get('model.' ~ project_name ~ '.' ~ keys.relation) -%}
         {%- set key_relation = api.Relation.create(
             database=key_node.database, schema=key_node.schema, identifier=key_node.alias
         ) -%}
-        {%- set recomputed -%}
-            {{ keys.column }} in (select {{ keys.column }} from {{ key_relation }})
-        {%- endset -%}
-        {%- do return(recomputed ~ (' or ' ~ in_window if in_window else '')) -%}
     {%- endif -%}
-    {%- do return(in_window) -%}
+    {%- do return(rows_replaced_by_config(
+        keys, key_relation, tested.config.get('overwrite_window_column')
+    ) or none) -%}
 {%- endmacro %}
 
 {#

@@ -24,19 +24,17 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- set window_column = config.get('overwrite_window_column') -%}
     {%- set keys = recompute_keys() if config.get('recompute_keys') else none -%}
+    {%- set declared = rows_replaced_by_config(
+        keys, ref(keys.relation) if keys else none, config.get('overwrite_window_column')
+    ) -%}
     delete from {{ target }}
-    {%- if keys %}
-    where {{ adapter.quote(keys.column) }} in (
-        select affected.{{ keys.column }} from {{ ref(keys.relation) }} as affected
-    )
-    {%- else %}
-    where {{ partition_column }} in (select distinct {{ partition_column }} from {{ source }})
+    where
+    {%- if not keys %}
+        {{ partition_column }} in (select distinct {{ partition_column }} from {{ source }})
+        {%- if declared %} or{% endif %}
     {%- endif %}
-    {%- if window_column %}
-        or {{ window_column }} >= {{ window_start() }}
-    {%- endif %};
+        {{ declared }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }};
@@ -58,4 +56,25 @@
         ) }}
     {%- endif -%}
     {{ return(keys) }}
+{%- endmacro %}
+
+{#
+    The rows of a model that a run replaces, as its config declares them, as one condition
+    (empty when the config declares none): those of the keys `key_relation` lists
+    (`recompute_keys`), and those from window_start() on in `window_column`
+    (`overwrite_window_column`). The strategy above deletes them; a data test on the run's
+    rows reads them (rows_written_predicate). One definition, so the two cannot drift apart.
+#}
+{% macro rows_replaced_by_config(keys, key_relation, window_column) -%}
+    {%- set conditions = [] -%}
+    {%- if keys -%}
+        {%- do conditions.append(
+            adapter.quote(keys.column) ~ ' in (select affected.' ~ keys.column
+            ~ ' from ' ~ key_relation ~ ' as affected)'
+        ) -%}
+    {%- endif -%}
+    {%- if window_column -%}
+        {%- do conditions.append(window_column ~ ' >= ' ~ window_start()) -%}
+    {%- endif -%}
+    {{ return(conditions | join(' or ')) }}
 {%- endmacro %}
