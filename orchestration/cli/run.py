@@ -25,6 +25,7 @@ from orchestration import paths
 from orchestration.cli import display, runlog
 from orchestration.cli.launch import RunOptions, RunSummary, RunTarget
 from orchestration.ingest.landing import check_landing_root
+from orchestration.schedules.housekeeping import DEFAULT_KEEP_DAYS
 from orchestration.shared import progress
 from orchestration.shared.engine import engine_named
 from orchestration.shared.errors import PipelineError, explain
@@ -36,7 +37,7 @@ from orchestration.shared.runlock import (
 )
 
 # Run logs older than this are deleted when a run starts, like Dagster's run history.
-LOG_RETENTION_DAYS = 30
+LOG_RETENTION_DAYS = DEFAULT_KEEP_DAYS
 
 
 def resolve_target(

@@ -81,6 +81,14 @@ class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock, self._engine(shard).connect() as conn, conn.begin():
             yield conn
 
+    def close_shard(self, shard: str) -> None:
+        """Close the engine of `shard`'s file, if one is kept (before the file is deleted)."""
+        with self._db_lock:
+            engine = self._engines.pop(shard, None)
+            if engine is not None:
+                engine.dispose()
+            self._initialized_dbs.discard(shard)
+
     def dispose(self) -> None:
         with self._db_lock:
             for engine in self._engines.values():

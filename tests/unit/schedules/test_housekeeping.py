@@ -4,9 +4,11 @@ of their own on a daily schedule, which the command also runs after a successful
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 
+from orchestration.cli.launch import open_instance
 from orchestration.schedules.housekeeping import (
     forget_old_runs,
     forget_old_runs_job,
@@ -104,3 +106,46 @@ def test_the_command_runs_the_housekeeping_job() -> None:
         assert run_housekeeping(instance, {})
         (run,) = instance.get_runs(filters=dg.RunsFilter(job_name=forget_old_runs_job.name))
         assert run.status == dg.DagsterRunStatus.SUCCESS
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec("positive", asset="numbers")])
+def numbers() -> dg.MaterializeResult:
+    print("a line for the compute log")
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(passed=True)])
+
+
+_NUMBERS_JOB = dg.Definitions(
+    assets=[numbers], jobs=[dg.define_asset_job("numbers_job")]
+).resolve_job_def("numbers_job")
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def test_thirty_runs_with_a_short_retention_keep_the_history_folder_bounded(
+    tmp_path: Path,
+) -> None:
+    """A night and its housekeeping, 15 times over: 30 runs on a home opened and closed each
+    night, as the command does. Each run deleted goes whole (record, event file, compute logs),
+    so the folder stops growing once the retention is full."""
+    home = tmp_path / "dagster_home"
+    keep = {"ops": {"forget_old_runs": {"config": {"keep_runs": 4}}}}
+    sizes = []
+    for _ in range(15):
+        with open_instance(home) as instance:
+            assert _NUMBERS_JOB.execute_in_process(instance=instance).success
+            housekeeping = forget_old_runs_job.execute_in_process(
+                instance=instance, run_config=keep
+            )
+            assert housekeeping.success
+            kept = {record.dagster_run.run_id for record in instance.get_run_records()}
+        sizes.append(_folder_bytes(home))
+
+    assert len(kept) == 4
+    event_files = {p.stem for p in (home / "history" / "runs").glob("*.db")} - {"index"}
+    assert event_files == kept
+    assert {p.name for p in (home / "storage").iterdir()} <= kept
+    # Full after two nights; from then on flat, give or take a page of the index.
+    assert max(sizes[3:]) <= sizes[3] * 1.02, sizes
+    assert sizes[3] > sizes[0]
