@@ -12,6 +12,7 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from types import FrameType
@@ -32,9 +33,32 @@ def _interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _raise)
 
 
+def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a number of `kind`, refused in one line when below `minimum`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} is below {minimum:g}")
+        return value
+
+    return parse
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     from landing_simulator import generate_landing
 
+    out = Path(args.out)
+    if not args.add and out.is_dir() and any(out.iterdir()):
+        print(
+            f"{out} is not empty: generating into it would mix two landing zones "
+            "(--add to add to it, overwriting files of the same names)",
+            file=sys.stderr,
+        )
+        return 2
     counts = generate_landing(
         Path(args.out), args.start, args.days, sends_per_day=args.sends_per_day, seed=args.seed
     )
@@ -103,9 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="write a synthetic landing zone")
     generate.add_argument("--out", required=True)
     generate.add_argument("--start", required=True, type=date.fromisoformat)
-    generate.add_argument("--days", required=True, type=int)
-    generate.add_argument("--sends-per-day", type=int, default=2000)
+    generate.add_argument("--days", required=True, type=_at_least(1, int))
+    generate.add_argument("--sends-per-day", type=_at_least(1, int), default=2000)
     generate.add_argument("--seed", type=int, default=7)
+    generate.add_argument(
+        "--add",
+        action="store_true",
+        help="write into a --out that already holds files (refused otherwise)",
+    )
     generate.set_defaults(handler=_cmd_generate)
 
     run = commands.add_parser("run", help="process arrival dates START..END in one run")
@@ -131,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--wait",
-        type=float,
+        type=_at_least(0, float),
         default=DEFAULT_LOCK_WAIT_SECONDS,
         metavar="SECONDS",
         help="how long to wait for another run on the warehouse to end "
@@ -146,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="generate, run end to end, print headline metrics")
     demo.add_argument("--dir", default="data/demo", help="where the demo writes (data/demo)")
-    demo.add_argument("--sends-per-day", type=int, default=2000)
+    demo.add_argument("--sends-per-day", type=_at_least(1, int), default=2000)
     demo.set_defaults(handler=cmd_demo)
 
     docs = commands.add_parser("docs", help="generate the dbt docs site of a warehouse")

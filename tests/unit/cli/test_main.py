@@ -274,3 +274,77 @@ def test_the_instance_is_opened_for_the_home_it_is_given(
         assert instance.root_directory == str(home)
     assert "telemetry" in (home / "dagster.yaml").read_text()
     assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refusal"),
+    [
+        (
+            ["generate", "--out", "o", "--start", "2025-01-01", "--days", "0"],
+            "--days: 0 is below 1",
+        ),
+        (
+            [
+                "generate",
+                "--out",
+                "o",
+                "--start",
+                "2025-01-01",
+                "--days",
+                "2",
+                "--sends-per-day",
+                "-3",
+            ],
+            "--sends-per-day: -3 is below 1",
+        ),
+        (["generate", "--out", "o", "--start", "2025-01-01", "--days", "x"], "'x' is not a number"),
+        (
+            ["run", "--start", "2025-01-01", "--end", "2025-01-01", "--wait", "-5"],
+            "--wait: -5 is below 0",
+        ),
+        (["demo", "--sends-per-day", "0"], "--sends-per-day: 0 is below 1"),
+    ],
+)
+def test_numbers_out_of_range_are_refused_in_one_line_without_a_traceback(
+    arguments: list[str], refusal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.cli.main import build_parser
+
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(arguments)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert refusal in error
+    assert "Traceback" not in error
+
+
+def test_a_wait_of_zero_is_allowed() -> None:
+    from orchestration.cli.main import build_parser
+
+    args = build_parser().parse_args(
+        ["run", "--start", "2025-01-01", "--end", "2025-01-01", "--wait", "0"]
+    )
+    assert args.wait == 0
+
+
+def test_generate_refuses_a_folder_that_holds_files_unless_told_to_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.cli.main import main
+
+    out = tmp_path / "landing"
+    generate = ["generate", "--out", str(out), "--start", "2025-01-01", "--days", "1"]
+    assert main([*generate, "--sends-per-day", "20"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    capsys.readouterr()
+
+    assert main([*generate, "--sends-per-day", "30"]) == 2
+    refusal = capsys.readouterr().err
+    assert refusal.strip() == (
+        f"{out} is not empty: generating into it would mix two landing zones "
+        "(--add to add to it, overwriting files of the same names)"
+    )
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+    assert main([*generate, "--start", "2025-01-02", "--sends-per-day", "20", "--add"]) == 0
+    assert (out / "sends" / "2025-01-02").is_dir()
