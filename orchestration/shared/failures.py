@@ -19,6 +19,10 @@ _DBT_ERRORS_MARKER = "Errors parsed from dbt logs:"
 _DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test) (\S+)")
 _DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# What Dagster raises in a step when the run's process gets Ctrl-C or SIGTERM.
+_INTERRUPTIONS = {"DagsterExecutionInterruptedError", "KeyboardInterrupt"}
+# Publication swaps in a whole build or nothing, so an interrupted run leaves what was published.
+INTERRUPTED = "interrupted; the published marts are unchanged"
 
 
 @contextmanager
@@ -55,15 +59,24 @@ def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
 
 
 def _root_message(error: Any) -> str:
-    """The first line of the innermost cause of a serialised error, without its class name."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    message = str(getattr(error, "message", error))
+    """The first line of the innermost cause of a serialised error, without its class name;
+    a first line that ends in a colon goes on with the lines it announces."""
+    chain = [error]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    if any(getattr(link, "cls_name", "") in _INTERRUPTIONS for link in chain):
+        return INTERRUPTED
+    message = str(getattr(chain[-1], "message", chain[-1]))
     dbt_reason = _dbt_failure(message)
     if dbt_reason:
         return dbt_reason
-    first = next((line for line in message.splitlines() if line.strip()), message)
-    return _CLASS_PREFIX.sub("", first.strip())
+    lines = [line.strip() for line in message.splitlines() if line.strip()] or [message.strip()]
+    first = _CLASS_PREFIX.sub("", lines[0])
+    if first.endswith(":") and len(lines) > 1:
+        # Dagster's "1 blocking asset check failed with ERROR severity:" names the checks
+        # on the lines after it.
+        return f"{first} {'; '.join(lines[1:])}"
+    return first
 
 
 def _dbt_failure(message: str) -> str | None:

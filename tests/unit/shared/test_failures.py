@@ -1,0 +1,44 @@
+"""A failed step's one line: a blocking check names its checks on it, and Ctrl-C says the run
+was interrupted, not Dagster's class name."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import dagster as dg
+
+from orchestration.shared.failures import INTERRUPTED, failed_steps
+
+
+@dg.asset(check_specs=[dg.AssetCheckSpec("positive", asset="numbers", blocking=True)])
+def numbers() -> dg.MaterializeResult:
+    return dg.MaterializeResult(check_results=[dg.AssetCheckResult(passed=False)])
+
+
+@dg.asset
+def interrupted() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+
+
+def _failures(*assets: dg.AssetsDefinition) -> list[tuple[str, str]]:
+    job = dg.Definitions(assets=list(assets), jobs=[dg.define_asset_job("job")]).resolve_job_def(
+        "job"
+    )
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    return failed_steps(result.all_events)
+
+
+def test_a_failed_blocking_check_names_the_check_on_the_same_line() -> None:
+    assert _failures(numbers) == [
+        ("step numbers", "1 blocking asset check failed with ERROR severity: numbers: positive")
+    ]
+
+
+def test_an_interrupted_run_says_so_in_words() -> None:
+    (failure, *_) = _failures(interrupted)
+    assert failure == ("step interrupted", INTERRUPTED)
