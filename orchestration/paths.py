@@ -20,6 +20,9 @@ DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 # The dbt installed beside the running interpreter, found without relying on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+DAGSTER_EXECUTABLE = str(Path(sys.executable).parent / "dagster")
+# The Dagster workspace a deployment and `campaign-warehouse ui` load.
+WORKSPACE_FILE = PROJECT_ROOT / "workspace.yaml"
 # The pipeline starts dbt through this launcher, which dies with its parent
 # (`transform/launcher.py`).
 DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt")

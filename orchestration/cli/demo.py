@@ -52,8 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         f"\nmarts: {paths.serving_db(warehouse)} (schema marts, open read-only) and "
         f"{paths.parquet_dir(warehouse)}/*.parquet\n"
-        f"UI: DAGSTER_HOME={target.dagster_home} CW_LANDING_DIR={landing} "
-        f"CW_WAREHOUSE_DIR={warehouse} .venv/bin/dagster dev -w workspace.yaml"
+        f"UI: campaign-warehouse ui --landing {landing} --warehouse {warehouse}"
     )
     from orchestration.cli.report import write_report
 

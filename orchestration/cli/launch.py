@@ -110,16 +110,20 @@ def resource_config(target: RunTarget) -> dict[str, Any]:
     return {"resources": {"warehouse": {"config": warehouse}}}
 
 
+def prepare_home(home: Path) -> None:
+    """Create `home` with a `dagster.yaml` (no telemetry from a batch job) if it has none."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+
+
 def open_instance(home: Path) -> dg.DagsterInstance:
     """The Dagster instance whose records live in `home`, opened for that folder (not for
     whatever `$DAGSTER_HOME` says); a home made here gets a `dagster.yaml` first. Its event log
     keeps its SQLite engines open (`shared/event_log.py`) unless `dagster.yaml` chooses a
     storage."""
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        # A home the command made itself: no telemetry from a batch job.
-        config.write_text("telemetry:\n  enabled: false\n")
+    prepare_home(home)
     ref = InstanceRef.from_dir(str(home), overrides=kept_engine_overrides(home))
     return dg.DagsterInstance.from_ref(ref)
 

@@ -1,4 +1,4 @@
-"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo, docs, report).
+"""`campaign-warehouse`: a thin front over Dagster (generate, run, demo, ui, docs, report).
 
 `run` launches one Dagster run of the project's job over a range of arrival dates; it does
 not orchestrate anything itself. Run records go to `$DAGSTER_HOME`, else to
@@ -20,6 +20,7 @@ from types import FrameType
 from orchestration import paths
 from orchestration.cli.demo import cmd_demo
 from orchestration.cli.run import cmd_run
+from orchestration.cli.ui import cmd_ui
 from orchestration.shared.engine import ENGINE_ENV, ENGINES
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -177,6 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default="data/demo", help="where the demo writes (data/demo)")
     demo.add_argument("--sends-per-day", type=_at_least(1, int), default=2000)
     demo.set_defaults(handler=cmd_demo)
+
+    ui = commands.add_parser(
+        "ui", help="the Dagster UI on a warehouse, its landing zone and its run history"
+    )
+    ui.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
+    ui.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    ui.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        help=f"the engine its runs build on (default ${ENGINE_ENV}, else duckdb)",
+    )
+    ui.add_argument("--port", type=_at_least(1, int), default=3000, help="default 3000")
+    ui.set_defaults(handler=cmd_ui)
 
     docs = commands.add_parser("docs", help="generate the dbt docs site of a warehouse")
     docs.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
