@@ -56,6 +56,8 @@ class RunSummary:
 @dataclass(frozen=True)
 class RunOptions:
     allow_empty_days: bool = False
+    allow_missing_sources: bool = False
+    allow_shrink: bool = False
     full_refresh: bool = False
     # Dagster's DEBUG events (every step's start, inputs, outputs) in the log file too.
     verbose: bool = False
@@ -78,16 +80,28 @@ class RunTarget:
 
 # The op of the dbt assets, whose config says whether to rebuild everything.
 DBT_OP = "campaign_dbt_models"
+# The op of the publication, whose config says whether a mart may shrink below half.
+PUBLISH_OP = "serving__marts"
 
 
 def run_config(options: RunOptions, raw_op_names: Sequence[str]) -> dict[str, Any]:
     """The run config the options make: the ingest's config on every raw asset's op, and
     the dbt build's."""
     ops: dict[str, Any] = {}
-    if options.allow_empty_days:
-        ops.update({name: {"config": {"allow_empty_days": True}} for name in raw_op_names})
+    ingest = {
+        flag: True
+        for flag, on in (
+            ("allow_empty_days", options.allow_empty_days),
+            ("allow_missing_sources", options.allow_missing_sources),
+        )
+        if on
+    }
+    if ingest:
+        ops.update({name: {"config": ingest} for name in raw_op_names})
     if options.full_refresh:
         ops[DBT_OP] = {"config": {"full_refresh": True}}
+    if options.allow_shrink:
+        ops[PUBLISH_OP] = {"config": {"allow_shrink": True}}
     return {"ops": dict(sorted(ops.items()))} if ops else {}
 
 

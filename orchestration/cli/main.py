@@ -155,6 +155,18 @@ def build_parser() -> argparse.ArgumentParser:
         "missing or empty (refused otherwise)",
     )
     run.add_argument(
+        "--allow-missing-sources",
+        action="store_true",
+        help="let a source whose folder is gone from the landing root become empty on the "
+        "run's dates (refused otherwise, even with --allow-empty-days)",
+    )
+    run.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even when a mart would hold under half the rows of the published build "
+        "(refused otherwise)",
+    )
+    run.add_argument(
         "--full-refresh",
         action="store_true",
         help="rebuild every model from the raw layer, not only the arrival dates that changed",

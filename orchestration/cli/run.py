@@ -193,6 +193,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             forget_old_logs(warehouse)
             options = RunOptions(
                 allow_empty_days=args.allow_empty_days,
+                allow_missing_sources=args.allow_missing_sources,
+                allow_shrink=args.allow_shrink,
                 full_refresh=args.full_refresh,
                 verbose=args.verbose,
             )

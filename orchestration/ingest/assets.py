@@ -17,7 +17,12 @@ from orchestration.ingest.landing import (
     list_landed_files,
     unrecognised_entries,
 )
-from orchestration.ingest.partition import IngestResult, emptied_days, ingest_partition
+from orchestration.ingest.partition import (
+    IngestResult,
+    emptied_days,
+    ever_held_rows,
+    ingest_partition,
+)
 from orchestration.ingest.rawlayer import raw_connection, recover
 from orchestration.shared import progress
 from orchestration.shared.duckdb_settings import connect
@@ -36,6 +41,14 @@ class IngestConfig(dg.Config):
             "Replace an arrival date that already held rows with nothing when its folder is "
             "now missing or empty. Off, such a run fails instead: a mistyped or unmounted "
             "landing folder must not wipe what was ingested."
+        ),
+    )
+    allow_missing_sources: bool = Field(
+        default=False,
+        description=(
+            "Let a source whose folder is gone from the landing root (after earlier runs "
+            "ingested it) become empty on the run's dates. Off, such a run fails instead: "
+            "--allow-empty-days lets days become empty, never a whole source disappear."
         ),
     )
 
@@ -76,6 +89,16 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             check_landing_root(landing)
             # A run killed mid-swap may have set one of this source's partitions aside.
             recover(warehouse.raw, source.name)
+            if (
+                not (landing / source.name).is_dir()
+                and not config.allow_missing_sources
+                and ever_held_rows(warehouse.raw, source.name)
+            ):
+                raise PipelineError(
+                    f"{source.name}: the folder {landing / source.name} is gone, and earlier "
+                    "runs ingested it; if the source really stopped, rerun with "
+                    "--allow-missing-sources"
+                )
             files_by_day = {day: list_landed_files(landing, source.name, day) for day in dates}
             skipped = unrecognised_entries(landing, source.name, dates)
             emptied = emptied_days(warehouse.raw, source.name, files_by_day)

@@ -26,6 +26,7 @@ from contract.validation import typed_table_ddl
 from orchestration.ingest.landing import LandedFile, list_landed_files
 from orchestration.ingest.rawlayer import (
     FILES_FILE,
+    PARTITION_PREFIX,
     QUARANTINE_FILE,
     ROWS_FILE,
     new_staging_dir,
@@ -262,6 +263,16 @@ def landed_rows_by_day(raw: Path, source: str, days: Sequence[date]) -> dict[dat
             {"files": existing},
         ).fetchall()
     return {day: int(count) for day, count in rows}
+
+
+def ever_held_rows(raw: Path, source: str) -> bool:
+    """Whether any arrival date of `source` in the raw layer holds rows (or unreadable files)."""
+    days = [
+        date.fromisoformat(folder.name.removeprefix(PARTITION_PREFIX))
+        for folder in (raw / source).glob(f"{PARTITION_PREFIX}*")
+        if folder.is_dir()
+    ]
+    return bool(days) and bool(landed_rows_by_day(raw, source, days))
 
 
 def emptied_days(

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
 from orchestration import paths
 from orchestration.publish.builds import TableDoc, publish_marts
@@ -63,6 +64,18 @@ def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+class PublishConfig(dg.Config):
+    """What a publication may do."""
+
+    allow_shrink: bool = Field(
+        default=False,
+        description=(
+            "Publish even when a mart would hold under half the rows of the published build. "
+            "Off, such a publication fails and readers keep the published marts."
+        ),
+    )
+
+
 @dg.asset(
     key=["serving", "marts"],
     deps=MART_KEYS,
@@ -71,7 +84,7 @@ def _one_line(text: str | None) -> str:
     kinds={"duckdb", "parquet"},
 )
 def serving_marts(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: PublishConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     """The published marts: `<warehouse>/serving.duckdb` (schema `marts`) and
     `<warehouse>/parquet/<mart>.parquet`, one build swapped in by one atomic rename."""
@@ -82,6 +95,7 @@ def serving_marts(
             grains=mart_grains(dbt_manifest()),
             docs=mart_docs(dbt_manifest()),
             settings=warehouse.duckdb_settings,
+            allow_shrink=config.allow_shrink,
         )
     context.log.info(f"published {len(published)} marts to {warehouse.warehouse}")
     progress.emit(progress.Published(len(published)))

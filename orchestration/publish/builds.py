@@ -66,6 +66,7 @@ def publish_marts(
     grains: Mapping[str, Sequence[str]] | None = None,
     docs: Mapping[str, TableDoc] | None = None,
     settings: DuckDBSettings | None = None,
+    allow_shrink: bool = False,
 ) -> list[str]:
     """Copy every `<schema>.<prefix>*` table of `working_db` into a new build and publish it.
 
@@ -73,7 +74,9 @@ def publish_marts(
     mart without one is ordered by all its columns); `docs` the comments of its table and
     columns (what is not documented gets no comment). Returns the published marts' names,
     sorted. The working database is only read. Raises `PipelineError`, leaving the published
-    build as it was, when any step fails or no mart matches.
+    build as it was, when any step fails or no mart matches, and, unless `allow_shrink`, when
+    a mart would hold under half the rows of the published build (a landing zone that lost
+    most of its files must not wipe what readers see).
     """
     published = paths.published_dir(warehouse)
     builds = published / "builds"
@@ -85,6 +88,8 @@ def publish_marts(
     (build / _PARQUET_FOLDER).mkdir(parents=True)
     try:
         marts = _write_build(build, working_db, schema, prefix, grains or {}, docs or {}, settings)
+        if not allow_shrink:
+            _refuse_a_shrink(published / "current" / _SERVING_FILE, build / _SERVING_FILE)
         failpoint("publish.before_swap")
         _swap_current(published, build)
     except BaseException:
@@ -138,6 +143,43 @@ def _write_build(
     except Exception as exc:
         raise PipelineError(explain(exc, "writing the Parquet files")) from exc
     return marts
+
+
+def _refuse_a_shrink(current: Path, new: Path) -> None:
+    """Raise when a mart of the `new` serving file holds under half the rows it holds in the
+    `current` one (a mart only one of them has is no shrink)."""
+    if not current.exists():
+        return
+    with duckdb.connect() as connection:
+        connection.execute("attach ? as published (read_only)", [str(current)])
+        connection.execute("attach ? as candidate (read_only)", [str(new)])
+        before, after = (
+            {
+                mart: _row_count(connection, database, mart)
+                for (mart,) in connection.execute(
+                    "select table_name from duckdb_tables() "
+                    "where database_name = ? and schema_name = ?",
+                    [database, SERVING_SCHEMA],
+                ).fetchall()
+            }
+            for database in ("published", "candidate")
+        )
+    shrunk = [
+        f"{mart} would go from {before[mart]:,} rows to {rows:,}"
+        for mart, rows in sorted(after.items())
+        if mart in before and rows * 2 < before[mart]
+    ]
+    if shrunk:
+        raise PipelineError(
+            f"under half the published rows: {'; '.join(shrunk)}; if that is right "
+            "(a correction that removes data), rerun with --allow-shrink"
+        )
+
+
+def _row_count(connection: duckdb.DuckDBPyConnection, database: str, mart: str) -> int:
+    relation = ".".join(quote_ident(part) for part in (database, SERVING_SCHEMA, mart))
+    row = connection.execute(f"select count(*) from {relation}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _copy_marts(

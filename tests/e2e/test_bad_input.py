@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from tests.e2e.pipeline import copy_published, file_digests, raw_rows, run_pipeline
+from tests.e2e.scenario import FIRST_DAY, LAST_DAY
 
 NEW_DAY = "2025-02-02"
 
@@ -199,3 +200,40 @@ def test_a_day_that_held_rows_is_not_replaced_by_a_missing_folder_unless_asked(
     assert raw_rows(warehouse, f"select count(*) from raw.sends where _arrival_date = '{day}'") == [
         (0,)
     ]
+
+
+def test_a_landing_root_that_lost_its_sources_wipes_nothing(
+    published_scenario: Path, tmp_path: Path
+) -> None:
+    """9 of the 10 source folders gone: --allow-empty-days lets days go empty, not whole
+    sources; allowed that too, the build under half the published rows is not published."""
+    landing, warehouse = copy_published(published_scenario, tmp_path)
+    for folder in landing.iterdir():
+        if folder.name != "campaigns":
+            shutil.rmtree(folder)
+    before = file_digests(warehouse)
+
+    refused = run_pipeline(landing, warehouse, FIRST_DAY, LAST_DAY, "--allow-empty-days")
+
+    assert refused.returncode == 1, refused.output
+    assert (
+        f"FAILED in step raw__sends: sends: the folder {landing / 'sends'} is gone, and earlier "
+        "runs ingested it; if the source really stopped, rerun with --allow-missing-sources"
+    ) in refused.output
+    assert "raw__campaigns" not in refused.output
+    assert file_digests(warehouse) == before
+
+    shrunk = run_pipeline(
+        landing, warehouse, FIRST_DAY, LAST_DAY, "--allow-empty-days", "--allow-missing-sources"
+    )
+
+    assert shrunk.returncode == 1, shrunk.output
+    summary = shrunk.output[shrunk.output.index("run FAILED") :]
+    failure = next(line for line in summary.splitlines() if "serving__marts" in line)
+    assert failure.startswith(
+        "  FAILED in step serving__marts: under half the published rows: "
+        "mart_campaign_branches would go from 2 rows to 0; mart_campaign_daily would go from "
+        "17 rows to 0;"
+    ), summary
+    assert failure.endswith("rerun with --allow-shrink"), summary
+    assert file_digests(warehouse) == before

@@ -114,7 +114,7 @@ def test_run_refuses_a_landing_root_that_does_not_exist_before_any_run(tmp_path:
     assert not (tmp_path / "warehouse" / "warehouse.duckdb").exists()
 
 
-def test_allow_empty_days_reaches_every_raw_asset() -> None:
+def test_the_allow_flags_reach_every_raw_asset_and_the_publication() -> None:
     from orchestration.cli.launch import RunOptions, run_config
 
     assert run_config(RunOptions(), ["raw__sends"]) == {}
@@ -122,6 +122,13 @@ def test_allow_empty_days_reaches_every_raw_asset() -> None:
         "ops": {
             "raw__contacts": {"config": {"allow_empty_days": True}},
             "raw__sends": {"config": {"allow_empty_days": True}},
+        }
+    }
+    both = RunOptions(allow_empty_days=True, allow_missing_sources=True, allow_shrink=True)
+    assert run_config(both, ["raw__sends"]) == {
+        "ops": {
+            "raw__sends": {"config": {"allow_empty_days": True, "allow_missing_sources": True}},
+            "serving__marts": {"config": {"allow_shrink": True}},
         }
     }
 

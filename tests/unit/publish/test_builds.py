@@ -320,3 +320,36 @@ def test_documentation_becomes_table_and_column_comments(tmp_path: Path, warehou
         ("mart_b's", "contacts"): "Contacts.",
         ("mart_view", "id"): None,
     }
+
+
+def test_a_mart_under_half_its_published_rows_is_refused_unless_allowed(
+    tmp_path: Path, warehouse: Path
+) -> None:
+    settings = DuckDBSettings("1GB", 2, warehouse / "tmp")
+    publish_marts(_working_db(tmp_path / "v1.duckdb", 10, "v1"), warehouse, settings=settings)
+    before = _parquet_bytes(warehouse)
+
+    with pytest.raises(PipelineError) as refused:
+        publish_marts(_working_db(tmp_path / "v2.duckdb", 4, "v2"), warehouse, settings=settings)
+
+    assert str(refused.value) == (
+        "under half the published rows: mart_a would go from 10 rows to 4; mart_view would go "
+        "from 10 rows to 4; if that is right (a correction that removes data), rerun with "
+        "--allow-shrink"
+    )
+    assert _parquet_bytes(warehouse) == before
+    assert _leftovers(warehouse) == []
+
+    # Half is not under half; and a confirmed shrink publishes.
+    publish_marts(_working_db(tmp_path / "v3.duckdb", 5, "v3"), warehouse, settings=settings)
+    publish_marts(
+        _working_db(tmp_path / "v4.duckdb", 1, "v4"),
+        warehouse,
+        settings=settings,
+        allow_shrink=True,
+    )
+    with duckdb.connect(str(warehouse / "serving.duckdb"), read_only=True) as serving:
+        assert serving.execute("select count(*), max(label) from marts.mart_a").fetchone() == (
+            1,
+            "v4",
+        )
