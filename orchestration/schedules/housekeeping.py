@@ -3,9 +3,9 @@ run history stays bounded.
 
 A run is removed whole: its record, its events (the cross-run index's rows, its asset check
 executions and, on SQLite, its own database file `history/runs/<id>.db`), and its compute logs
-(`storage/<id>/`). Deleting a
-run's record alone would leave about 2 MB a night on disk. The retention is an age
-(`keep_days`, a year by default) and, if set, a count of the newest runs kept (`keep_runs`).
+(`storage/<id>/`). Deleting a run's record alone would leave about 2 MB a night on disk. The
+retention is an age (`keep_days`, a year by default) and, if set, a count of the newest runs
+kept (`keep_runs`).
 
 It is a job of its own, `forget_old_runs_job`, with a daily schedule (on by default) for a
 deployment; `campaign-warehouse run` runs it after each successful run, so the command bounds
