@@ -121,6 +121,18 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """The folders and engine a command works on; `run` and `ui` take the same, so that `ui`
+    with `run`'s flags shows that run's warehouse and history."""
+    parser.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
+    parser.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
+    parser.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        help=f"the engine dbt builds the models on (default ${ENGINE_ENV}, else duckdb)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="campaign-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,13 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="process arrival dates START..END in one run")
     run.add_argument("--start", required=True, type=date.fromisoformat)
     run.add_argument("--end", required=True, type=date.fromisoformat)
-    run.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
-    run.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
-    run.add_argument(
-        "--engine",
-        choices=sorted(ENGINES),
-        help=f"the engine dbt builds the models on (default ${ENGINE_ENV}, else duckdb)",
-    )
+    _add_target_arguments(run)
     run.add_argument(
         "--allow-empty-days",
         action="store_true",
@@ -194,13 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui = commands.add_parser(
         "ui", help="the Dagster UI on a warehouse, its landing zone and its run history"
     )
-    ui.add_argument("--landing", help=f"landing zone (default ${paths.LANDING_ENV})")
-    ui.add_argument("--warehouse", help=f"warehouse folder (default ${paths.WAREHOUSE_ENV})")
-    ui.add_argument(
-        "--engine",
-        choices=sorted(ENGINES),
-        help=f"the engine its runs build on (default ${ENGINE_ENV}, else duckdb)",
-    )
+    _add_target_arguments(ui)
     ui.add_argument("--port", type=_at_least(1, int), default=3000, help="default 3000")
     ui.set_defaults(handler=cmd_ui)
 

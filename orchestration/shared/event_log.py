@@ -26,13 +26,12 @@ from typing import Any
 import sqlalchemy as db
 import yaml
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
 
 # Engines kept open: the index shard and the few runs one process writes. A process that reads
 # many runs' files (housekeeping deleting old runs) closes the least recently used engine.
 _ENGINES_KEPT = 8
-# How long a writer waits for another process's write to end. This is Dagster's own figure.
-_BUSY_TIMEOUT_SECONDS = 30
 # The keys of a `dagster.yaml` that choose the storage: a home that sets any of them keeps its
 # own choice.
 _STORAGE_KEYS = ("storage", "run_storage", "event_log_storage", "schedule_storage")
@@ -64,7 +63,7 @@ class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
             # (and lets it cross threads; `_db_lock` lets one use it at a time).
             engine = db.create_engine(
                 self.conn_string_for_shard(shard),
-                connect_args={"timeout": _BUSY_TIMEOUT_SECONDS},
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
             )
             db.event.listen(engine, "connect", _commit_without_fsync)
             if shard not in self._initialized_dbs:
