@@ -4,7 +4,8 @@ A value the models and the checks must agree on (the delivery window, the period
 has its one owner there; the checks read it instead of restating it.
 
 The checks sit below the pipeline and import nothing of it, so the dbt project's folder is
-located here, beside the package, and `orchestration.paths` takes it from here: one owner.
+located here, in the repository or in the installed wheel, and `orchestration.paths` takes it
+from here: one owner.
 """
 
 from __future__ import annotations
@@ -15,8 +16,20 @@ from typing import Any
 
 import yaml
 
-# The dbt project of this repository, a sibling of this package.
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+# Where this package sits: the repository's root in a checkout or an editable install,
+# site-packages in an installed wheel.
+_BESIDE = Path(__file__).resolve().parent.parent
+# The installed wheel's copy of the dbt project, seeds and workspace (build_backend/).
+PACKAGED_FILES_DIR = _BESIDE / "campaign_warehouse_files"
+# The folder holding dbt_project/, seeds/ and workspace.yaml: the repository's own when there
+# is one beside this package, else the wheel's copy.
+PROJECT_FILES_DIR = (
+    _BESIDE if (_BESIDE / "dbt_project" / "dbt_project.yml").is_file() else PACKAGED_FILES_DIR
+)
+# An installed project is never written to (it may be read-only): its manifest is parsed
+# when the wheel is built, and every run writes under its warehouse folder.
+IS_PACKAGED = PROJECT_FILES_DIR == PACKAGED_FILES_DIR
+DBT_PROJECT_DIR = PROJECT_FILES_DIR / "dbt_project"
 
 
 @functools.cache

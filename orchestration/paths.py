@@ -13,16 +13,17 @@ from pathlib import Path
 
 # The dbt project's folder has one owner, the checks' reader of its vars: the checks import
 # nothing of the pipeline, so the pipeline takes it from them.
-from expectations.dbt_vars import DBT_PROJECT_DIR
+from expectations.dbt_vars import DBT_PROJECT_DIR, IS_PACKAGED, PROJECT_FILES_DIR
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["DBT_PROJECT_DIR", "IS_PACKAGED"]
+
 DBT_PROFILES_DIR = DBT_PROJECT_DIR
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_DIR = PROJECT_FILES_DIR / "seeds"
 # The dbt installed beside the running interpreter, found without relying on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 DAGSTER_EXECUTABLE = str(Path(sys.executable).parent / "dagster")
 # The Dagster workspace a deployment and `campaign-warehouse ui` load.
-WORKSPACE_FILE = PROJECT_ROOT / "workspace.yaml"
+WORKSPACE_FILE = PROJECT_FILES_DIR / "workspace.yaml"
 # The pipeline starts dbt through this launcher, which dies with its parent
 # (`transform/launcher.py`).
 DBT_CHILD_EXECUTABLE = str(Path(sys.executable).parent / "campaign-warehouse-dbt")

@@ -111,6 +111,9 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         str(paths.DBT_PROFILES_DIR),
         "--target-path",
         str(target),
+        # Its log beside the pages, never inside the dbt project, which may be read-only.
+        "--log-path",
+        str(target),
     ]
     env = {**os.environ, **dbt_environment(warehouse, as_of)}
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)

@@ -3,8 +3,10 @@
 Importing the definitions reads `dbt_project/target/manifest.json` and runs nothing. Whoever
 is about to load them prepares it first: the CLI before a run, the test session before
 collection, and `dagster dev` (the only caller that sets `DAGSTER_IS_DEV_CLI`) as it loads the
-code location, as dagster-dbt's `prepare_if_dev` does. A deployment prepares it at build time
-(`python -m orchestration.transform.manifest`).
+code location, as dagster-dbt's `prepare_if_dev` does.
+
+An installed wheel carries the manifest its build parsed (`build_backend/`) and is never
+written to, so preparing there only checks that the manifest is present.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ def prepare_manifest() -> Path:
     Several processes may prepare at once (test workers, `dagster dev`): a file lock lets one
     of them parse while the others wait and then find the manifest current.
     """
+    if paths.IS_PACKAGED:
+        if not MANIFEST.is_file():
+            raise FileNotFoundError(
+                f"the installed dbt project has no manifest ({MANIFEST}): install a wheel "
+                "built by this project's build backend (pip install <checkout>, or "
+                "pip wheel <checkout>), which parses the project as it builds"
+            )
+        return MANIFEST
     target = MANIFEST.parent
     target.mkdir(parents=True, exist_ok=True)
     with (target / ".parse.lock").open("w") as lock:

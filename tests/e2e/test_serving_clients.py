@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import paths
+from tests import REPOSITORY
 
 # The oldest client the docs promise, and the oldest that BI tools and drivers still ship:
 # pinned in requirements-clients.lock, which `python3 dev.py test` installs in a virtual
 # environment of its own.
-CLIENTS_LOCK = paths.PROJECT_ROOT / "requirements-clients.lock"
+CLIENTS_LOCK = REPOSITORY / "requirements-clients.lock"
 CLIENT_PYTHON = Path(sys.prefix) / "clients" / "duckdb" / "bin" / "python"
 
 # Run by the old client: each mart's row count, and the comments it sees.

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from orchestration import paths
+from tests import REPOSITORY
 
 IMPORT_AND_WATCH = """
 import os, subprocess
@@ -47,7 +48,7 @@ def _import_definitions(**extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", IMPORT_AND_WATCH],
         env={**env, **extra},
-        cwd=paths.PROJECT_ROOT,
+        cwd=REPOSITORY,
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import paths
+from tests import REPOSITORY
 
 PACKAGES = ("orchestration", "expectations", "contract", "landing_simulator")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -52,18 +52,18 @@ def tree_with(tmp_path: Path, module: str, planted: str) -> Path:
     """A copy of the packages in which `module` (a path) ends with the line `planted`."""
     for package in PACKAGES:
         shutil.copytree(
-            paths.PROJECT_ROOT / package,
+            REPOSITORY / package,
             tmp_path / package,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
-    shutil.copy(paths.PROJECT_ROOT / "pyproject.toml", tmp_path)
+    shutil.copy(REPOSITORY / "pyproject.toml", tmp_path)
     target = tmp_path / module
     target.write_text(target.read_text() + f"\n{planted}  # planted by the test\n")
     return tmp_path
 
 
 def test_the_tree_keeps_every_contract() -> None:
-    outcome = lint_imports(paths.PROJECT_ROOT)
+    outcome = lint_imports(REPOSITORY)
     assert outcome.returncode == 0, outcome.stdout + outcome.stderr
     assert verdicts(outcome.stdout) == dict.fromkeys(CONTRACTS, "KEPT")
 

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from orchestration import paths
+from tests import REPOSITORY
 
 _PROBE = """
 import json, sys
@@ -20,7 +20,7 @@ def test_importing_the_ingestion_does_not_import_dbt() -> None:
     # A fresh interpreter: this test process may have imported the dbt module already.
     result = subprocess.run(
         [sys.executable, "-c", _PROBE],
-        cwd=paths.PROJECT_ROOT,
+        cwd=REPOSITORY,
         capture_output=True,
         text=True,
         check=True,
