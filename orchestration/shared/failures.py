@@ -18,6 +18,8 @@ _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*: ")
 _DBT_ERRORS_MARKER = "Errors parsed from dbt logs:"
 _DBT_FAILED_NODE = re.compile(r"^Failure in (model|test|seed|snapshot|unit_test) (\S+)")
 _DBT_ERROR_LINE = re.compile(r"^(?:Runtime|Database|Compilation) Error in ")
+# dbt's words for an error outside any node (parsing, the project, its files).
+_DBT_ENCOUNTERED = "Encountered an error:"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # What Dagster raises in a step when the run's process gets Ctrl-C or SIGTERM.
 _INTERRUPTIONS = {"DagsterExecutionInterruptedError", "KeyboardInterrupt"}
@@ -80,7 +82,8 @@ def _root_message(error: Any) -> str:
 
 
 def _dbt_failure(message: str) -> str | None:
-    """ "dbt model int_x failed: Out of Memory Error: ..." from dagster-dbt's error, whose
+    """ "dbt model int_x failed: Out of Memory Error: ..." (or, for an error outside any
+    node, "dbt failed: [Errno 13] Permission denied: ...") from dagster-dbt's error, whose
     first line ("The dbt CLI process with command") says nothing."""
     if _DBT_ERRORS_MARKER not in message:
         return None
@@ -99,4 +102,8 @@ def _dbt_failure(message: str) -> str | None:
         if "out of memory" in detail.lower():
             reason += " (raise CW_DUCKDB_MEMORY_LIMIT, or give the spill folder room, then rerun)"
         return reason
+    if _DBT_ENCOUNTERED in lines:
+        after = lines[lines.index(_DBT_ENCOUNTERED) + 1 :]
+        detail = next((line for line in after if line), "")
+        return f"dbt failed: {detail}" if detail else None
     return None

@@ -37,6 +37,23 @@ def test_a_failed_data_test_is_named_with_its_result_count() -> None:
     )
 
 
+def test_an_error_outside_any_node_is_dbts_own_line() -> None:
+    # What dbt said when it could not write its partial parse file (a target it cannot write).
+    message = (
+        _COMMAND + "Errors parsed from dbt logs:\n"
+        "Encountered an error:\n"
+        "[Errno 13] Permission denied: '/srv/warehouse/dbt_target/partial_parse.msgpack'\n"
+        "PermissionError: [Errno 13] Permission denied: "
+        "'/srv/warehouse/dbt_target/partial_parse.msgpack'\n"
+    )
+
+    assert _dbt_failure(message) == (
+        "dbt failed: [Errno 13] Permission denied: "
+        "'/srv/warehouse/dbt_target/partial_parse.msgpack'"
+    )
+
+
 def test_other_errors_are_left_to_the_first_line() -> None:
     assert _dbt_failure("disk full writing serving.duckdb") is None
     assert _dbt_failure(_COMMAND) is None
+    assert _dbt_failure(_COMMAND + "Errors parsed from dbt logs:\nEncountered an error:\n") is None
