@@ -5,17 +5,21 @@ failed or warned and by how much, how many rows went where.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import yaml
 from dagster._core.instance.ref import InstanceRef
 
-from orchestration.shared.errors import PipelineError, explain
+from orchestration.shared import progress
+from orchestration.shared.errors import PipelineError, disk_full, explain
 from orchestration.shared.event_log import kept_engine_overrides
 from orchestration.shared.failures import failed_steps
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
@@ -132,13 +136,32 @@ def prepare_home(home: Path) -> None:
         config.write_text("telemetry:\n  enabled: false\n")
 
 
+# The command's run log holds every step's output (`runlog.py`): Dagster's own copy of it,
+# per step under the home's `storage/`, would write it twice, through a helper process that
+# loses the rest of the step's output when the disk fills up.
+_COMPUTE_LOGS_IN_THE_RUN_LOG = {
+    "compute_logs": {
+        "module": "dagster._core.storage.noop_compute_log_manager",
+        "class": "NoOpComputeLogManager",
+    }
+}
+
+
+def _compute_logs_override(home: Path) -> dict[str, Any]:
+    """No compute logs of Dagster's own, unless the home's `dagster.yaml` chooses them."""
+    config_file = home / "dagster.yaml"
+    config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
+    return {} if "compute_logs" in config else _COMPUTE_LOGS_IN_THE_RUN_LOG
+
+
 def open_instance(home: Path) -> dg.DagsterInstance:
     """The Dagster instance whose records live in `home`, opened for that folder (not for
     whatever `$DAGSTER_HOME` says); a home made here gets a `dagster.yaml` first. Its event log
-    keeps its SQLite engines open (`shared/event_log.py`) unless `dagster.yaml` chooses a
-    storage."""
+    keeps its SQLite engines open (`shared/event_log.py`), and steps' output goes to the run's
+    log alone, unless `dagster.yaml` chooses a storage or compute logs."""
     prepare_home(home)
-    ref = InstanceRef.from_dir(str(home), overrides=kept_engine_overrides(home))
+    overrides = {**kept_engine_overrides(home), **_compute_logs_override(home)}
+    ref = InstanceRef.from_dir(str(home), overrides=overrides)
     return dg.DagsterInstance.from_ref(ref)
 
 
@@ -154,8 +177,9 @@ def execute(start: date, end: date, options: RunOptions, target: RunTarget) -> R
 
     job = defs.resolve_job_def(ingest_transform_publish_job.name)
     raw_ops = [asset.op.name for asset in raw_assets]
+    step_failures = _StepFailures()
     try:
-        with open_instance(target.dagster_home) as instance:
+        with step_failures.recording(), open_instance(target.dagster_home) as instance:
             result = job.execute_in_process(
                 instance=instance,
                 run_config={
@@ -170,10 +194,48 @@ def execute(start: date, end: date, options: RunOptions, target: RunTarget) -> R
                 forget_old_runs(instance, logger_config(options))
     except Exception as exc:
         if _is_run_storage_error(exc):
+            # A step that failed first is the cause; the records it could not write only
+            # show it (a full disk that holds both).
+            if step_failures.reasons:
+                raise PipelineError(step_failures.reasons[0]) from exc
+            # The step that was on when its records could not be written filled the disk.
+            doing = step_failures.doing or "writing Dagster's run records"
+            full = disk_full(exc, doing, (target.warehouse, target.dagster_home))
             doing = f"writing Dagster's run records in {target.dagster_home}"
-            raise PipelineError(explain(exc, doing)) from exc
+            raise PipelineError(full or explain(exc, doing)) from exc
         raise
     return summarize(result)
+
+
+class _StepFailures(logging.Handler):
+    """The reasons of the steps that failed in this run, in order, as they said them
+    (`progress.StepFailed`), and what the run was doing last: kept in memory, the one record
+    of a failure Dagster could not store."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.reasons: list[str] = []
+        self.doing: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = progress.event_of(record)
+        if isinstance(event, progress.StepFailed):
+            self.reasons.append(event.reason)
+        elif event is not None:
+            self.doing = progress.doing(event) or self.doing
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        logger = logging.getLogger(progress.LOGGER_NAME)
+        level = logger.level
+        logger.addHandler(self)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(self)
+            logger.setLevel(level)
 
 
 def forget_old_runs(instance: dg.DagsterInstance, run_config: Mapping[str, Any]) -> bool:

@@ -86,11 +86,15 @@ def run_pipeline(
             with runlog.output_to_log(log_file), display.showing_progress(reporter):
                 try:
                     return execute(start, end, options, target)
-                except PipelineError:
+                except PipelineError as exc:
+                    # The log ends with the line the terminal shows.
+                    print(f"run FAILED: {exc}", file=sys.stderr)
                     raise
                 except Exception as exc:
                     traceback.print_exc()
-                    raise PipelineError(explain(exc, "running the pipeline")) from exc
+                    reason = explain(exc, "running the pipeline")
+                    print(f"run FAILED: {reason}", file=sys.stderr)
+                    raise PipelineError(reason) from exc
         finally:
             with suppress(Exception):
                 reporter.close()

@@ -85,7 +85,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         dates = arrival_dates(context.partition_time_window)
         landing = warehouse.landing
-        with failure_explained(f"ingesting {source.name}"):
+        with failure_explained(f"ingesting {source.name}", warehouse.written_folders):
             check_landing_root(landing)
             # A run killed mid-swap may have set one of this source's partitions aside.
             recover(warehouse.raw, source.name)

@@ -165,6 +165,7 @@ def ingest_partition(
         files = list_landed_files(landing, source.name, arrival_date)
     staged = new_staging_dir(raw, source.name, arrival_date)
     try:
+        failpoint("ingest.before_write")
         if conn is None:
             with connect(settings) as own:
                 counts = _ingest(own, source, arrival_date, files, staged)

@@ -88,7 +88,8 @@ def serving_marts(
 ) -> dg.MaterializeResult:
     """The published marts: `<warehouse>/serving.duckdb` (schema `marts`) and
     `<warehouse>/parquet/<mart>.parquet`, one build swapped in by one atomic rename."""
-    with failure_explained("publishing the marts"):
+    progress.emit(progress.PublishStarted())
+    with failure_explained("publishing the marts", warehouse.written_folders):
         published = publish_marts(
             warehouse.working_db,
             warehouse.warehouse,

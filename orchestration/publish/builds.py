@@ -87,7 +87,9 @@ def publish_marts(
     build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     (build / _PARQUET_FOLDER).mkdir(parents=True)
     try:
-        marts = _write_build(build, working_db, schema, prefix, grains or {}, docs or {}, settings)
+        marts = _write_build(
+            build, working_db, schema, prefix, grains or {}, docs or {}, settings, warehouse
+        )
         if not allow_shrink:
             _refuse_a_shrink(published / "current" / _SERVING_FILE, build / _SERVING_FILE)
         failpoint("publish.before_swap")
@@ -109,8 +111,11 @@ def _write_build(
     grains: Mapping[str, Sequence[str]],
     docs: Mapping[str, TableDoc],
     settings: DuckDBSettings,
+    warehouse: Path,
 ) -> list[str]:
     serving = build / _SERVING_FILE
+    # Where a full disk would be: the warehouse's, or the spill folder's if that has its own.
+    written = (warehouse, settings.temp_directory)
     try:
         connection = connect(
             settings,
@@ -128,7 +133,7 @@ def _write_build(
     except PipelineError:
         raise
     except Exception as exc:
-        raise PipelineError(explain(exc, f"writing {_SERVING_FILE}")) from exc
+        raise PipelineError(explain(exc, f"writing {_SERVING_FILE}", written)) from exc
     try:
         with connect(settings, str(serving), read_only=True) as connection:
             for mart in marts:
@@ -141,7 +146,7 @@ def _write_build(
         _fsync(build / _PARQUET_FOLDER)
         _fsync(build)
     except Exception as exc:
-        raise PipelineError(explain(exc, "writing the Parquet files")) from exc
+        raise PipelineError(explain(exc, "writing the Parquet files", written)) from exc
     return marts
 
 

@@ -9,6 +9,10 @@ into the same kind of line: what was being done, and the first line of the cause
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable
+from pathlib import Path
+
+from orchestration.shared.disk import disk_full_line, full_folder
 
 # Substrings of DuckDB's and SQLite's messages that mean the same as an OS error number:
 # DuckDB reports a full disk as an IO Error with the C library's text, not as an OSError.
@@ -19,7 +23,11 @@ _MESSAGE_ERRNOS: tuple[tuple[str, int], ...] = (
     ("permission denied", errno.EACCES),
     ("read-only file system", errno.EROFS),
     ("out of memory error", errno.ENOMEM),
+    # SQLite's word for a write that failed, a full disk's among others.
+    ("disk i/o error", errno.EIO),
 )
+# Errors that a full disk shows up as: they are put down to it when a folder is full.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
 
 # Errors that say the machine ran short (memory, disk), whatever was being read: they fail
 # the step, never quarantine a file as unreadable.
@@ -69,13 +77,27 @@ def first_line(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def explain(exc: BaseException, doing: str) -> str:
-    """One line for an operator: "disk full writing serving.duckdb", or the cause's first line.
+def disk_full(exc: BaseException, doing: str, folders: Iterable[Path]) -> str | None:
+    """ "disk full: <folder> (<free> left) while <doing>" when `exc` is a failed write and one
+    of `folders` is on a full file system (`shared/disk.py`); None otherwise."""
+    if error_number(exc) not in _WRITE_ERRNOS:
+        return None
+    full = full_folder(folders)
+    return disk_full_line(*full, doing) if full is not None else None
 
-    `doing` says what the step was doing, e.g. "writing serving.duckdb".
+
+def explain(exc: BaseException, doing: str, folders: Iterable[Path] = ()) -> str:
+    """One line for an operator: "disk full: /srv/warehouse (0 B left) while writing
+    serving.duckdb", "permission denied writing X", or the cause's first line.
+
+    `doing` says what the step was doing, e.g. "writing serving.duckdb"; `folders` are the
+    folders it writes, whose file systems are asked when the error may be a full disk.
     """
     if isinstance(exc, PipelineError):
         return first_line(exc)
+    full = disk_full(exc, doing, folders)
+    if full is not None:
+        return full
     number = error_number(exc)
     if number in _PLAIN_WORDS:
         return f"{_PLAIN_WORDS[number]} {doing}"

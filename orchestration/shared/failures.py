@@ -4,12 +4,14 @@ the same line read back from a finished run's events (the command's summary, the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from orchestration.shared import progress
 from orchestration.shared.errors import explain
 
 # "package.module.ClassName: message" -> "message"
@@ -28,15 +30,24 @@ INTERRUPTED = "interrupted; the published marts are unchanged"
 
 
 @contextmanager
-def failure_explained(doing: str) -> Iterator[None]:
+def failure_explained(doing: str, folders: Iterable[Path] = ()) -> Iterator[None]:
     """Turn any error of the block into a `dg.Failure` whose description is one plain line,
-    e.g. "disk full writing serving.duckdb"; the original error stays its cause."""
+    e.g. "disk full: /srv/warehouse (0 B left) while publishing the marts" (`folders`: what
+    the block writes); the original error stays its cause.
+
+    The line also goes out as a `StepFailed` progress event: when the disk that is full holds
+    the run's records too, Dagster cannot store the failure, and the command says this line
+    instead of blaming the records it could not write.
+    """
     try:
         yield
-    except dg.Failure:
+    except dg.Failure as failure:
+        progress.emit(progress.StepFailed(failure.description or str(failure)))
         raise
     except Exception as exc:
-        raise dg.Failure(description=explain(exc, doing)) from exc
+        reason = explain(exc, doing, folders)
+        progress.emit(progress.StepFailed(reason))
+        raise dg.Failure(description=reason) from exc
 
 
 def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
@@ -57,7 +68,15 @@ def failed_steps(events: Sequence[dg.DagsterEvent]) -> list[tuple[str, str]]:
         step = f"step {event.step_key}" if event.step_key else "the run, before its first step"
         if reason not in (known for _, known in failures):
             failures.append((step, reason))
+        if is_disk_full(reason):
+            # What fails after a full disk (the run's own failure, a teardown) is its victim.
+            break
     return failures
+
+
+def is_disk_full(reason: str) -> bool:
+    """Whether a one-line reason is a full disk's (`shared/disk.py`)."""
+    return reason.startswith("disk full")
 
 
 def _root_message(error: Any) -> str:

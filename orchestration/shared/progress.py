@@ -72,8 +72,21 @@ class SuiteChecked:
 
 
 @dataclass(frozen=True)
+class PublishStarted:
+    pass
+
+
+@dataclass(frozen=True)
 class Published:
     marts: int
+
+
+@dataclass(frozen=True)
+class StepFailed:
+    """A step's one-line reason for failing, said as it fails: the command's record of it
+    when the run's records cannot be written (a full disk that holds them too)."""
+
+    reason: str
 
 
 Event = (
@@ -83,8 +96,24 @@ Event = (
     | DbtNodeStarted
     | DbtNodeFinished
     | SuiteChecked
+    | PublishStarted
     | Published
+    | StepFailed
 )
+
+
+def doing(event: Event) -> str | None:
+    """What the run is doing once `event` is said, in the words of a failure line."""
+    if isinstance(event, IngestStarted | Ingested):
+        return f"ingesting {event.source}"
+    if isinstance(event, DbtNode):
+        return "building the dbt models"
+    if isinstance(event, SuiteChecked):
+        return "checking the marts"
+    if isinstance(event, PublishStarted | Published):
+        return "publishing the marts"
+    return None
+
 
 # The logger of the progress events, and the attribute of a record that holds its event.
 LOGGER_NAME = "campaign_warehouse.progress"

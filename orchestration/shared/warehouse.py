@@ -82,6 +82,12 @@ class WarehouseResource(dg.ConfigurableResource):
         return self.engine.working_db(self.warehouse)
 
     @property
+    def written_folders(self) -> tuple[Path, ...]:
+        """The folders a step writes: the warehouse and DuckDB's spill folder, which a
+        deployment may put on a disk of its own."""
+        return (self.warehouse, self.duckdb_settings.temp_directory)
+
+    @property
     def raw(self) -> Path:
         return paths.raw_dir(self.warehouse)
 

@@ -36,6 +36,8 @@ from orchestration.ingest.rawlayer import latest_arrival_date, restore_set_aside
 from orchestration.shared import progress
 from orchestration.shared.duckdb_settings import literal_path
 from orchestration.shared.engine import ENGINES
+from orchestration.shared.errors import disk_full
+from orchestration.shared.failpoints import failpoint
 from orchestration.shared.partitions import PARTITION_TAG, RANGE_START_TAG, run_as_of
 from orchestration.shared.spark_catalog import SPARK_TABLES_ENV, spark_tables_dir
 from orchestration.shared.warehouse import WAREHOUSE_POOL, WarehouseResource
@@ -200,11 +202,16 @@ def campaign_dbt_models(
     # row counts. A failed build still reports what it built, without counts, then fails.
     events: list[Any] = []
     build = with_invocation_environment(dbt, environment, target)
+    failpoint("transform.before_build")
     try:
         events.extend(_build_events(build.cli(args, context=context, target_path=target)))
-    except Exception:
+    except Exception as exc:
         yield from events
-        raise
+        full = disk_full(exc, "building the dbt models", warehouse.written_folders)
+        if full is None:
+            raise  # dbt's own error: the summary reads the node and its reason from it
+        progress.emit(progress.StepFailed(full))
+        raise dg.Failure(description=full) from exc
     done = engine.after_build(warehouse.warehouse, warehouse.duckdb_settings)
     if done:
         context.log.info(done)

@@ -130,6 +130,14 @@ def test_thirty_runs_with_a_short_retention_keep_the_history_folder_bounded(
     night, as the command does. Each run deleted goes whole (record, event file, compute logs),
     so the folder stops growing once the retention is full."""
     home = tmp_path / "dagster_home"
+    # Compute logs, as a deployment's daemon keeps them (the command's own runs keep none).
+    home.mkdir()
+    (home / "dagster.yaml").write_text(
+        "compute_logs:\n"
+        "  module: dagster._core.storage.local_compute_log_manager\n"
+        "  class: LocalComputeLogManager\n"
+        f"  config:\n    base_dir: {home / 'storage'}\n"
+    )
     keep = {"ops": {"forget_old_runs": {"config": {"keep_runs": 4}}}}
     sizes = []
     for _ in range(15):
@@ -145,7 +153,7 @@ def test_thirty_runs_with_a_short_retention_keep_the_history_folder_bounded(
     assert len(kept) == 4
     event_files = {p.stem for p in (home / "history" / "runs").glob("*.db")} - {"index"}
     assert event_files == kept
-    assert {p.name for p in (home / "storage").iterdir()} <= kept
+    assert {p.name for p in (home / "storage").iterdir()} == kept
     # Full after two nights; from then on flat, give or take a page of the index.
     assert max(sizes[3:]) <= sizes[3] * 1.02, sizes
     assert sizes[3] > sizes[0]

@@ -42,3 +42,22 @@ def test_a_failed_blocking_check_names_the_check_on_the_same_line() -> None:
 def test_an_interrupted_run_says_so_in_words() -> None:
     (failure, *_) = _failures(interrupted)
     assert failure == ("step interrupted", INTERRUPTED)
+
+
+@dg.asset
+def fills_the_disk() -> None:
+    raise dg.Failure(description="disk full: /srv/warehouse (0 B left) while writing x")
+
+
+@dg.asset
+def victim_of_the_full_disk() -> None:
+    raise OSError("disk I/O error")
+
+
+def test_what_fails_after_a_full_disk_is_not_blamed() -> None:
+    # In-process steps run one at a time, in the order of their keys where nothing else
+    # orders them: the victim fails after the step that filled the disk.
+    assert _failures(fills_the_disk, victim_of_the_full_disk) == [
+        ("step fills_the_disk", "disk full: /srv/warehouse (0 B left) while writing x")
+    ]
+    assert len(_failures(victim_of_the_full_disk)) == 1
