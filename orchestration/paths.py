@@ -13,9 +13,8 @@ from pathlib import Path
 
 # The dbt project's folder has one owner, the checks' reader of its vars: the checks import
 # nothing of the pipeline, so the pipeline takes it from them.
-from expectations.dbt_vars import DBT_PROJECT_DIR, IS_PACKAGED, PROJECT_FILES_DIR
-
-__all__ = ["DBT_PROJECT_DIR", "IS_PACKAGED"]
+from expectations.dbt_vars import DBT_PROJECT_DIR, PROJECT_FILES_DIR
+from expectations.dbt_vars import IS_PACKAGED as IS_PACKAGED
 
 DBT_PROFILES_DIR = DBT_PROJECT_DIR
 SEEDS_DIR = PROJECT_FILES_DIR / "seeds"

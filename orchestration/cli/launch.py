@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import yaml
 from dagster._core.instance.ref import InstanceRef
 
 from orchestration.shared import progress
 from orchestration.shared.errors import PipelineError, disk_full, explain
-from orchestration.shared.event_log import kept_engine_overrides
+from orchestration.shared.event_log import home_config, kept_engine_overrides
 from orchestration.shared.failures import failed_steps
 from orchestration.shared.runlock import DEFAULT_LOCK_WAIT_SECONDS
 
@@ -149,9 +148,7 @@ _COMPUTE_LOGS_IN_THE_RUN_LOG = {
 
 def _compute_logs_override(home: Path) -> dict[str, Any]:
     """No compute logs of Dagster's own, unless the home's `dagster.yaml` chooses them."""
-    config_file = home / "dagster.yaml"
-    config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
-    return {} if "compute_logs" in config else _COMPUTE_LOGS_IN_THE_RUN_LOG
+    return {} if "compute_logs" in home_config(home) else _COMPUTE_LOGS_IN_THE_RUN_LOG
 
 
 def open_instance(home: Path) -> dg.DagsterInstance:

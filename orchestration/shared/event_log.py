@@ -96,12 +96,16 @@ class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
 
+def home_config(home: Path) -> dict[str, Any]:
+    """What `home`'s `dagster.yaml` says (empty when it has none)."""
+    config_file = home / "dagster.yaml"
+    return (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
+
+
 def kept_engine_overrides(home: Path) -> dict[str, Any]:
     """The instance overrides that give `home`'s instance this event log, in Dagster's own folder
     (`history/runs/`); none when `home`'s `dagster.yaml` chooses a storage itself."""
-    config_file = home / "dagster.yaml"
-    config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
-    if any(key in config for key in _STORAGE_KEYS):
+    if any(key in home_config(home) for key in _STORAGE_KEYS):
         return {}
     return {
         "event_log_storage": {
